@@ -1,0 +1,55 @@
+import nx from "@nx/eslint-plugin";
+
+export default [
+    ...nx.configs["flat/base"],
+    ...nx.configs["flat/typescript"],
+    ...nx.configs["flat/javascript"],
+    {
+        ignores: [
+            "**/dist",
+            "**/out-tsc"
+        ]
+    },
+    {
+        files: [
+            "**/*.ts",
+            "**/*.tsx",
+            "**/*.js",
+            "**/*.jsx"
+        ],
+        rules: {
+            "@nx/enforce-module-boundaries": [
+                "error",
+                {
+                    enforceBuildableLibDependency: true,
+                    allow: [
+                        "^.*/eslint(\\.base)?\\.config\\.[cm]?[jt]s$"
+                    ],
+                    // The arrows point one way: models <- questdb-client <- collectors <- apps.
+                    depConstraints: [
+                        { sourceTag: "type:models", onlyDependOnLibsWithTags: ["type:models"] },
+                        { sourceTag: "type:data-access", onlyDependOnLibsWithTags: ["type:models"] },
+                        { sourceTag: "type:feature", onlyDependOnLibsWithTags: ["type:models", "type:data-access"] },
+                        { sourceTag: "type:tool", onlyDependOnLibsWithTags: ["type:models", "type:data-access", "type:feature"] },
+                        { sourceTag: "type:app", onlyDependOnLibsWithTags: ["type:models", "type:data-access", "type:feature"] },
+                        { sourceTag: "scope:shared", onlyDependOnLibsWithTags: ["scope:shared"] }
+                    ]
+                }
+            ]
+        }
+    },
+    {
+        files: [
+            "**/*.ts",
+            "**/*.tsx",
+            "**/*.cts",
+            "**/*.mts",
+            "**/*.js",
+            "**/*.jsx",
+            "**/*.cjs",
+            "**/*.mjs"
+        ],
+        // Override or add rules here
+        rules: {}
+    }
+];

@@ -1,0 +1,60 @@
+import { TradewatchError } from '@tradewatch/models';
+
+/** QuestDB answered a SQL statement with an error (HTTP 400 from `/exec`). */
+export class QuestDbQueryError extends TradewatchError {
+  readonly code = 'questdb_query_error';
+  constructor(
+    /** QuestDB's own message, e.g. "table does not exist [table=x]". */
+    readonly questdbMessage: string,
+    /** Character offset into the SQL where QuestDB found the problem, when it says. */
+    readonly position: number | undefined,
+    readonly sql: string,
+    readonly httpStatus: number,
+  ) {
+    super(
+      `QuestDB rejected the query: ${questdbMessage}` +
+        (position !== undefined ? ` (at position ${position})` : '') +
+        `\n  ${sql.length > 300 ? `${sql.slice(0, 300)}…` : sql}`,
+    );
+  }
+}
+
+/** QuestDB could not be reached or answered with a server error; worth retrying. */
+export class QuestDbUnavailableError extends TradewatchError {
+  readonly code = 'questdb_unavailable';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+/** QuestDB refused an ILP batch for a reason a retry won't fix (e.g. a column type mismatch). */
+export class IlpRejectedError extends TradewatchError {
+  readonly code = 'ilp_rejected';
+  constructor(
+    readonly table: string,
+    readonly questdbMessage: string,
+    /** The rejected rows, so the caller can keep them (e.g. in a dead-letter file). */
+    readonly rows: readonly unknown[],
+  ) {
+    super(`QuestDB rejected ${rows.length} row(s) for ${table}: ${questdbMessage}`);
+  }
+}
+
+/** An existing table differs from the registry; writing to it would corrupt or fail. */
+export class SchemaMismatchError extends TradewatchError {
+  readonly code = 'schema_mismatch';
+  constructor(
+    readonly table: string,
+    readonly differences: string[],
+  ) {
+    super(
+      `table ${table} exists but does not match the Tradewatch schema:\n  - ${differences.join('\n  - ')}\n` +
+        `Migrate or rename the table; Tradewatch will not write to it as it is.`,
+    );
+  }
+}
+
+/** A QuestDB answer did not have the shape its API documents. */
+export class QuestDbProtocolError extends TradewatchError {
+  readonly code = 'questdb_protocol_error';
+}
