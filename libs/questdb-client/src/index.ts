@@ -6,3 +6,4 @@ export * from './lib/schema-bootstrap';
 export * from './lib/ilp-encoder';
 export * from './lib/batching-writer';
 export * from './lib/metrics-client';
+export * from './lib/row-sink';

@@ -1,0 +1,33 @@
+import type { Row, TableName } from '@tradewatch/models';
+import type { MetricsClient } from './metrics-client';
+
+/**
+ * Where collectors and the ingest API hand validated rows. `append` resolves once the rows are
+ * safe by the sink's own promise — for the durable spool, on local disk (fsync'd); for the
+ * direct sink, accepted by QuestDB. A rejected `append` means none of the rows were taken.
+ */
+export interface RowSink {
+  append<T extends TableName>(table: T, rows: readonly Row<T>[]): Promise<void>;
+  /** Sends what is outstanding, waiting at most `timeoutMs`; resolves true if nothing is left. */
+  drain(timeoutMs: number): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+/** A sink without a spool: acknowledges once QuestDB accepted the rows. */
+export class DirectSink implements RowSink {
+  constructor(private readonly client: MetricsClient) {}
+
+  async append<T extends TableName>(table: T, rows: readonly Row<T>[]): Promise<void> {
+    await this.client.write(table, rows);
+    await this.client.flush();
+  }
+
+  async drain(timeoutMs: number): Promise<boolean> {
+    const timeout = new Promise<false>((resolve) => setTimeout(() => resolve(false), timeoutMs).unref());
+    return Promise.race([this.client.flush().then(() => true), timeout]);
+  }
+
+  close(): Promise<void> {
+    return this.client.close();
+  }
+}
