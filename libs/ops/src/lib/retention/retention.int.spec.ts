@@ -1,0 +1,94 @@
+import { createTableSql, formatIsoMicros, tableDef } from '@tradewatch/models';
+import { RestClient } from '@tradewatch/questdb-client';
+import { questDbUrl, uniqueName } from '@tradewatch/questdb-client/testing';
+import { applyRetention, planRetention, retentionCutoff } from './retention';
+
+const DAY_MS = 86_400_000;
+const rest = new RestClient({ url: questDbUrl() });
+// One instant for the whole test, so the plan and the rows agree on what "90 days ago" is.
+const NOW = Date.now();
+
+function tableName(prefix: string): string {
+  return uniqueName(prefix).replace(/[^A-Za-z0-9]/g, '_');
+}
+
+async function count(table: string): Promise<number> {
+  const { rows } = await rest.query(`SELECT count() AS n FROM ${table}`);
+  return Number(rows[0]?.['n']);
+}
+
+async function waitFor(what: string, check: () => Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + 15_000;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** A daemon_metrics-shaped WAL table with rows `daysAgo` before NOW (one per entry). */
+async function tableWithRows(daysAgo: number[], opts: { wal: boolean }): Promise<string> {
+  const name = tableName('retention');
+  let ddl = createTableSql({ ...tableDef('daemon_metrics'), name });
+  if (!opts.wal) ddl = ddl.replace(/ WAL\nDEDUP UPSERT KEYS\(.*\)$/, ' BYPASS WAL');
+  await rest.execute(ddl);
+  // The registry tables carry native TTL, which QuestDB enforces from the newest row as soon as a
+  // commit rolls partitions; switch it off here so only the retention job decides what goes.
+  await rest.execute(`ALTER TABLE ${name} SET TTL 0 DAYS`);
+  const values = daysAgo
+    .map((d, i) => `('${formatIsoMicros((NOW - d * DAY_MS) * 1000)}', 'host-${i}', 'dev')`)
+    .join(', ');
+  await rest.execute(`INSERT INTO ${name} (timestamp, host, env) VALUES ${values}`);
+  await waitFor(`${daysAgo.length} rows in ${name}`, async () => (await count(name)) === daysAgo.length);
+  return name;
+}
+
+describe('retention on a real QuestDB', () => {
+  it('drops partitions older than the retention and keeps the newer ones', async () => {
+    const table = await tableWithRows([120, 100, 91, 89, 30, 0], { wal: true });
+    const target = [{ table, retentionDays: 90 }];
+
+    const [plan] = await planRetention(rest, target, NOW);
+    if (plan.missing) throw new Error('table should exist');
+    const day = (d: number) => new Date(NOW - d * DAY_MS).toISOString().slice(0, 10);
+    expect(plan.cutoff).toBe(retentionCutoff(NOW, 90));
+    expect(plan.expired.map((p) => p.name)).toEqual([day(120), day(100), day(91)]);
+    expect(plan.kept.map((p) => p.name)).toEqual([day(89), day(30), day(0)]);
+
+    // Planning (the dry run) changes nothing.
+    expect(await count(table)).toBe(6);
+
+    const [outcome] = await applyRetention(rest, [plan]);
+    expect(outcome.dropped.map((p) => p.name)).toEqual([day(120), day(100), day(91)]);
+    expect(outcome.pending).toEqual([]);
+    await waitFor('3 rows left', async () => (await count(table)) === 3);
+    const { rows } = await rest.query(`SELECT min(timestamp) AS oldest FROM ${table}`);
+    expect(String(rows[0]?.['oldest'])).toBe(formatIsoMicros((NOW - 89 * DAY_MS) * 1000));
+
+    // A second run finds nothing to drop and keeps what is left.
+    const [again] = await planRetention(rest, target, NOW);
+    if (again.missing) throw new Error('table should exist');
+    expect(again.expired).toEqual([]);
+    const [second] = await applyRetention(rest, [again]);
+    expect(second).toMatchObject({ dropped: [], pending: [], nothingMatched: true });
+    expect(await count(table)).toBe(3);
+  });
+
+  it('tolerates "no partitions matched" on a table with nothing old enough', async () => {
+    // Without WAL QuestDB answers that error synchronously; with WAL it is accepted and ignored.
+    const table = await tableWithRows([10, 0], { wal: false });
+    const { rows } = await rest.query(`SELECT walEnabled FROM tables() WHERE table_name = '${table}'`);
+    expect(rows).toEqual([{ walEnabled: false }]);
+    const plans = await planRetention(rest, [{ table, retentionDays: 90 }], NOW);
+    const [outcome] = await applyRetention(rest, plans);
+    expect(outcome).toMatchObject({ table, dropped: [], nothingMatched: true, missing: false });
+    expect(await count(table)).toBe(2);
+  });
+
+  it('reports a table that does not exist yet instead of failing the run', async () => {
+    const table = tableName('absent');
+    const [plan] = await planRetention(rest, [{ table, retentionDays: 90 }], NOW);
+    expect(plan).toMatchObject({ table, missing: true });
+    const [outcome] = await applyRetention(rest, [plan]);
+    expect(outcome).toMatchObject({ table, missing: true, dropped: [] });
+  });
+});
