@@ -1,9 +1,8 @@
-import { Sender } from '@questdb/nodejs-client';
 import type { Row, TableName } from '@tradewatch/models';
 import { backoffDelay, sleep } from './backoff';
-import { senderConfig, type QuestDbConnection } from './connection';
+import type { QuestDbConnection } from './connection';
 import { IlpRejectedError, QuestDbUnavailableError } from './errors';
-import { rowEncoder, type RowEncoder } from './ilp-encoder';
+import { IlpSender } from './ilp-sender';
 import { describe } from './rest-client';
 
 export interface BatchingWriterOptions {
@@ -21,9 +20,6 @@ export interface BatchingWriterOptions {
 
 const MAX_REQUEST_ROWS = 10_000;
 
-/** HTTP statuses of ILP answers that no retry will fix. */
-const isPermanent = (status: number) => status >= 400 && status < 500 && status !== 408 && status !== 429;
-
 /**
  * Buffers rows per table and sends them over ILP/HTTP, one table per request so each request is
  * one transaction. `@questdb/nodejs-client` drops its buffer when a flush fails, so the rows are
@@ -32,7 +28,6 @@ const isPermanent = (status: number) => status >= 400 && status < 500 && status 
  */
 export class BatchingWriter {
   private readonly pending = new Map<TableName, object[]>();
-  private readonly encoders = new Map<TableName, RowEncoder>();
   private pendingCount = 0;
   private flushing: Promise<void> = Promise.resolve();
   private timer: NodeJS.Timeout | undefined;
@@ -41,7 +36,7 @@ export class BatchingWriter {
   private readonly retryTimeoutMs: number;
 
   private constructor(
-    private readonly sender: Sender,
+    private readonly sender: IlpSender,
     private readonly options: BatchingWriterOptions,
   ) {
     this.batchRows = options.batchRows ?? 1_000;
@@ -54,15 +49,8 @@ export class BatchingWriter {
   }
 
   static async open(connection: QuestDbConnection, options: BatchingWriterOptions = {}): Promise<BatchingWriter> {
-    // auto_flush off: we decide when to send. The client's own retry is kept short; our loop retries.
-    const sender = await Sender.fromConfig(senderConfig(connection, {
-      auto_flush: 'off',
-      // Explicit, so creating the sender needs no round trip: QuestDB may be down at start-up.
-      protocol_version: 2,
-      retry_timeout: 1_000,
-      request_timeout: 10_000,
-    }));
-    return new BatchingWriter(sender, options);
+    // The client's own retry is kept short; our loop retries.
+    return new BatchingWriter(await IlpSender.open(connection), options);
   }
 
   /** Rows waiting to be accepted by QuestDB. */
@@ -120,31 +108,22 @@ export class BatchingWriter {
     for (let attempt = 0; ; attempt++) {
       const started = performance.now();
       try {
-        await this.send(table, batch);
+        await this.sender.send(table, batch);
         this.options.onFlushed?.(table, batch.length, (performance.now() - started) / 1000);
         return;
       } catch (error) {
-        const status = /statusCode=(\d{3})/.exec(describe(error))?.[1];
-        if (status && isPermanent(Number(status))) {
+        if (error instanceof IlpRejectedError) {
           // Nothing will make QuestDB take these rows: hand them to the caller rather than block the queue.
           const queue = this.pending.get(table);
           queue?.splice(0, batch.length);
           this.pendingCount -= batch.length;
-          throw new IlpRejectedError(table, describe(error).replace(/^HTTP request failed, /, ''), batch);
+          throw error;
         }
         if (Date.now() >= deadline) {
-          throw new QuestDbUnavailableError(`QuestDB did not accept ${batch.length} ${table} row(s) within ${this.retryTimeoutMs} ms: ${describe(error)}`, { cause: error });
+          throw new QuestDbUnavailableError(`QuestDB did not accept ${batch.length} ${table} row(s) within ${this.retryTimeoutMs} ms: ${describe((error as { cause?: unknown }).cause ?? error)}`, { cause: error });
         }
         await sleep(Math.min(backoffDelay(attempt, { baseMs: 50, maxMs: 2_000 }), Math.max(0, deadline - Date.now())));
       }
     }
-  }
-
-  private async send(table: TableName, batch: object[]): Promise<void> {
-    let encode = this.encoders.get(table);
-    if (!encode) this.encoders.set(table, (encode = rowEncoder(table)));
-    this.sender.reset();
-    for (const row of batch) await encode(this.sender, row);
-    await this.sender.flush();
   }
 }

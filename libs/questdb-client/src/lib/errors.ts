@@ -35,6 +35,8 @@ export class IlpRejectedError extends TradewatchError {
     readonly questdbMessage: string,
     /** The rejected rows, so the caller can keep them (e.g. in a dead-letter file). */
     readonly rows: readonly unknown[],
+    /** QuestDB's HTTP status; absent when the rows could not even be encoded. */
+    readonly httpStatus?: number,
   ) {
     super(`QuestDB rejected ${rows.length} row(s) for ${table}: ${questdbMessage}`);
   }

@@ -1,0 +1,196 @@
+import { mkdir } from 'node:fs/promises';
+import type { Row, TableName } from '@tradewatch/models';
+import { questDbConnectionSchema, type QuestDbConnection } from '../connection';
+import { IlpSender } from '../ilp-sender';
+import type { RowSink } from '../row-sink';
+import { Checkpoint } from './checkpoint';
+import { DeadLetterFile } from './dead-letters';
+import { encodeRecord } from './record-codec';
+import { SegmentLog } from './segment-log';
+import { Shipper, type ShipperOptions, type TableBatchSender } from './shipper';
+import { SpoolFullError } from './spool-errors';
+import type { SpoolEventListener } from './spool-events';
+import { SpoolLock } from './spool-lock';
+
+export interface SpoolSinkOptions {
+  /** Spool directory: segments, checkpoint, dead letters, lock. Created if missing. */
+  dir: string;
+  /** The QuestDB to ship to. */
+  connection: QuestDbConnection;
+  /** Unshipped bytes at which `append` answers SpoolFullError (default 1 GiB). */
+  maxBytes?: number;
+  /** Size at which a new segment file starts (default maxBytes/16, between 1 and 64 MiB). */
+  segmentBytes?: number;
+  /** Extra wait before each group commit to gather more appends per fsync (default 0). */
+  commitDelayMs?: number;
+  /** Rows per ILP request, at most (default 10,000). */
+  maxRequestRows?: number;
+  /** Wait between shipping attempts while QuestDB fails (default 100 ms doubling to 10 s, with jitter). */
+  backoff?: { baseMs: number; maxMs: number };
+  /** Log lines and metrics; see `SpoolEvent`. */
+  onEvent?: SpoolEventListener;
+  /** Replaces the ILP sender (tests of the shipping logic only). */
+  sender?: TableBatchSender & { close(): Promise<void> };
+}
+
+export interface SpoolStats {
+  /** Rows acknowledged by `append` that QuestDB has not accepted yet. */
+  depthRows: number;
+  /** Bytes of spool those rows take (what `maxBytes` limits). */
+  depthBytes: number;
+  maxBytes: number;
+  /** Seconds since the oldest unshipped row was appended; 0 when nothing waits. */
+  oldestAgeSeconds: number;
+  /** Batches in the dead-letter file, earlier runs included. */
+  deadLetters: number;
+  /** Rows moved to the dead-letter file by this process. */
+  deadLetterRows: number;
+  /** Rows QuestDB accepted from this process. */
+  shippedRows: number;
+  shippedRequests: number;
+  segments: number;
+  /** True when the next append of average size would be refused. */
+  full: boolean;
+  /** Why shipping is failing right now, and since when (ISO-8601); absent while it works. */
+  shippingError?: { error: string; since: string };
+}
+
+const MiB = 1024 * 1024;
+
+/**
+ * The durable `RowSink`: `append` resolves once the rows are fsync'd in the local spool; a
+ * background shipper moves them to QuestDB in order, replays after a restart, retries with
+ * backoff while QuestDB is away and dead-letters what QuestDB refuses for good. At `maxBytes` of
+ * unshipped data `append` refuses with `SpoolFullError` rather than dropping anything.
+ */
+export class SpoolSink implements RowSink {
+  private closed = false;
+  private appendedRecords = 0;
+  private appendedBytes = 0;
+
+  private constructor(
+    private readonly log: SegmentLog,
+    private readonly shipper: Shipper,
+    private readonly deadLetters: DeadLetterFile,
+    private readonly lock: SpoolLock,
+    private readonly sender: TableBatchSender & { close(): Promise<void> },
+    private readonly maxBytes: number,
+  ) {}
+
+  static async open(options: SpoolSinkOptions): Promise<SpoolSink> {
+    const emit: SpoolEventListener = options.onEvent ?? (() => undefined);
+    const maxBytes = options.maxBytes ?? 1024 * MiB;
+    if (!(maxBytes > 0)) throw new RangeError(`spool maxBytes must be positive, got ${maxBytes}`);
+    await mkdir(options.dir, { recursive: true });
+    const lock = await SpoolLock.acquire(options.dir);
+    try {
+      const checkpoint = new Checkpoint(options.dir);
+      const saved = await checkpoint.read();
+      if (saved.kind === 'invalid') {
+        emit({
+          type: 'checkpoint_invalid',
+          level: 'warn',
+          message: `spool checkpoint ${checkpoint.path} is unreadable (${saved.reason}); replaying the whole spool (dedup keys make that harmless)`,
+          reason: saved.reason,
+        });
+      }
+      const committed = saved.kind === 'ok' ? saved.committed : 0;
+      const segmentBytes = options.segmentBytes ?? Math.min(64 * MiB, Math.max(MiB, Math.floor(maxBytes / 16)));
+      const { log, report } = await SegmentLog.open(options.dir, committed, { segmentBytes, commitDelayMs: options.commitDelayMs });
+      // A checkpoint older than every segment (they were shipped and deleted) or missing: start at the first record kept.
+      const start = Math.min(Math.max(committed, log.start), log.end);
+      emit({
+        type: 'recovered',
+        level: report.truncated.length > 0 ? 'warn' : 'info',
+        message:
+          `spool ${options.dir}: ${report.rows} unshipped row(s) in ${report.records} record(s) across ${report.segments} segment(s)` +
+          report.truncated.map((t) => `; cut ${t.bytes} byte(s) at byte ${t.atByte} of ${t.path} (${t.reason})`).join(''),
+        report,
+        committed: start,
+      });
+      const deadLetters = await DeadLetterFile.open(options.dir);
+      const sender = options.sender ?? (await IlpSender.open(questDbConnectionSchema.parse(options.connection)));
+      const shipperOptions: ShipperOptions = {
+        maxRequestRows: options.maxRequestRows ?? 10_000,
+        readBytes: 4 * MiB,
+        backoff: options.backoff ?? { baseMs: 100, maxMs: 10_000 },
+      };
+      const shipper = new Shipper(log, checkpoint, deadLetters, sender, { committed: start, rows: report.rows, oldestAppendedAtMs: report.oldestAppendedAtMs }, shipperOptions, emit);
+      shipper.start();
+      return new SpoolSink(log, shipper, deadLetters, lock, sender, maxBytes);
+    } catch (error) {
+      await lock.release();
+      throw error;
+    }
+  }
+
+  /** Resolves once the rows are on disk (fsync'd); throws SpoolFullError at the size limit. */
+  async append<T extends TableName>(table: T, rows: readonly Row<T>[]): Promise<void> {
+    if (rows.length === 0) return;
+    const appendedAtMs = Date.now();
+    const record = encodeRecord(table, rows, appendedAtMs);
+    const depth = this.depthBytes + this.log.pendingBytes;
+    if (depth + record.length > this.maxBytes) {
+      throw new SpoolFullError(depth, this.maxBytes, this.retryAfterSeconds(depth + record.length - this.maxBytes));
+    }
+    await this.log.append(record);
+    this.appendedRecords++;
+    this.appendedBytes += record.length;
+    this.shipper.noteAppended(rows.length, appendedAtMs);
+    this.shipper.wake();
+  }
+
+  /** Ships everything appended so far; resolves true once QuestDB has all of it, false at the timeout. */
+  async drain(timeoutMs: number): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    // Skip the backoff wait once: a drain is the moment to try.
+    this.shipper.wake();
+    while (Date.now() < deadline) {
+      if (this.log.pendingBytes === 0 && this.shipper.committed >= this.log.end) return true;
+      await new Promise((r) => setTimeout(r, Math.min(25, Math.max(1, deadline - Date.now()))));
+    }
+    return this.log.pendingBytes === 0 && this.shipper.committed >= this.log.end;
+  }
+
+  /** Stops shipping (what is unshipped stays for the next start) and releases the spool. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.log.close();
+    await this.shipper.stop();
+    await this.sender.close();
+    await this.lock.release();
+  }
+
+  private get depthBytes(): number {
+    return this.log.end - this.shipper.committed;
+  }
+
+  stats(): SpoolStats {
+    const { shipper } = this;
+    const averageRecord = this.appendedRecords > 0 ? this.appendedBytes / this.appendedRecords : 0;
+    const depthBytes = this.depthBytes;
+    return {
+      depthRows: shipper.unshippedRows,
+      depthBytes,
+      maxBytes: this.maxBytes,
+      oldestAgeSeconds: shipper.oldestAppendedAtMs === undefined || depthBytes === 0 ? 0 : Math.max(0, (Date.now() - shipper.oldestAppendedAtMs) / 1000),
+      deadLetters: this.deadLetters.count,
+      deadLetterRows: shipper.deadLetterRows,
+      shippedRows: shipper.shippedRows,
+      shippedRequests: shipper.shippedRequests,
+      segments: this.log.segmentCount,
+      full: depthBytes + this.log.pendingBytes + averageRecord > this.maxBytes,
+      ...(shipper.failing && { shippingError: { error: shipper.failing.error, since: new Date(shipper.failing.since).toISOString() } }),
+    };
+  }
+
+  /** A fair guess at when `excessBytes` will have been shipped: from the recent rate, or the next retry while QuestDB fails. */
+  private retryAfterSeconds(excessBytes: number): number {
+    const clamp = (s: number) => Math.min(60, Math.max(1, Math.ceil(s)));
+    const { failing, bytesPerSecond } = this.shipper;
+    if (failing) return clamp((failing.nextAttemptAt - Date.now()) / 1000 + 1);
+    if (bytesPerSecond > 0) return clamp(excessBytes / bytesPerSecond);
+    return 5;
+  }
+}
