@@ -7,3 +7,6 @@ export * from './lib/retention/retention';
 export * from './lib/retention/retention-run';
 export * from './lib/retention/retention-config';
 export * from './lib/retention/status-file';
+export * from './lib/health/checks';
+export * from './lib/health/health-config';
+export * from './lib/health/health-report';

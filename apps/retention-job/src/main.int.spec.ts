@@ -1,0 +1,59 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { MetricsClient } from '@tradewatch/questdb-client';
+import { questDbUrl } from '@tradewatch/questdb-client/testing';
+
+// The CLI end to end against the real QuestDB (the drop logic itself is tested in libs/ops).
+const root = join(__dirname, '../../..');
+const run = promisify(execFile);
+
+async function retentionJob(args: string[], env: NodeJS.ProcessEnv = {}) {
+  try {
+    const { stdout, stderr } = await run(join(root, 'node_modules/.bin/tsx'), ['--tsconfig', 'tsconfig.base.json', 'apps/retention-job/src/main.ts', ...args], {
+      cwd: root,
+      env: { PATH: process.env['PATH'], QUESTDB_URL: questDbUrl(), ...env },
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+beforeAll(async () => {
+  const client = await MetricsClient.connect({ url: questDbUrl() });
+  await client.bootstrap();
+  await client.close();
+});
+
+describe('retention-job CLI', () => {
+  it('--dry-run logs one line per registry table and writes the status file', async () => {
+    const statusFile = join(await mkdtemp(join(tmpdir(), 'retention-cli-')), 'status.json');
+    const { code, stdout } = await retentionJob(['--dry-run', '--status-file', statusFile]);
+    expect(code).toBe(0);
+    const lines = stdout.trim().split('\n').map((l) => JSON.parse(l) as { table: string; msg: string });
+    expect(lines.map((l) => l.table)).toEqual(['daemon_metrics', 'exchange_status', 'pipeline_metrics', 'trading_metrics']);
+    for (const line of lines) expect(line.msg).toMatch(/^\w+: (nothing older than|would drop \d+ partition)/);
+    expect(JSON.parse(await readFile(statusFile, 'utf8'))).toMatchObject({ ok: true });
+    expect((await retentionJob(['--check-status', statusFile])).code).toBe(0);
+  });
+
+  it('exits 1 and records the failure when QuestDB is unreachable', async () => {
+    const statusFile = join(await mkdtemp(join(tmpdir(), 'retention-cli-')), 'status.json');
+    const { code, stdout } = await retentionJob(['--status-file', statusFile], { QUESTDB_URL: 'http://127.0.0.1:9' });
+    expect(code).toBe(1);
+    expect(stdout).toContain('retention run failed');
+    const check = await retentionJob(['--check-status', statusFile]);
+    expect(check.code).toBe(1);
+    expect(check.stdout).toMatch(/failed: .*unreachable/);
+  });
+
+  it('exits 2 on a bad flag value', async () => {
+    const { code, stderr } = await retentionJob(['--every', 'weekly']);
+    expect(code).toBe(2);
+    expect(stderr).toContain('--every: "weekly" is not a duration');
+  });
+});
