@@ -1,0 +1,99 @@
+import { once } from 'node:events';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
+import { MetricsClient } from '@tradewatch/questdb-client';
+import {
+  CollectorMetrics,
+  CollectorService,
+  TokenAuth,
+  startDemoSources,
+  type DemoSources,
+} from '@tradewatch/collectors';
+import type { CollectorConfig } from './config';
+import { createHttpApp } from './http-app';
+import { createSink } from './sink';
+
+export interface RunningCollector {
+  /** Base URL of the HTTP API, e.g. `http://127.0.0.1:8080`. */
+  url: string;
+  service: CollectorService;
+  client: MetricsClient;
+  metrics: CollectorMetrics;
+  /** Graceful shutdown: stop collectors, stop accepting, drain the sink (bounded). True if fully drained. */
+  stop(): Promise<boolean>;
+}
+
+/**
+ * Wires and starts the collector: QuestDB client and schema, sink, collectors, optional demo
+ * sources, HTTP server. Resolves once the server listens.
+ */
+export async function startCollector(config: CollectorConfig, logger: Logger): Promise<RunningCollector> {
+  const metrics = new CollectorMetrics();
+  const client = await MetricsClient.connect({
+    url: config.questdb.url,
+    user: config.questdb.user,
+    password: config.questdb.password,
+    batchRows: config.questdb.batchRows,
+    flushIntervalMs: config.questdb.flushIntervalMs,
+    retryTimeoutMs: config.questdb.retryTimeoutMs,
+    validation: config.service.validation,
+    onFlushed: (table, rows, seconds) => metrics.flushed(table, rows, seconds),
+    onError: (error) => {
+      metrics.questdbError(error);
+      logger.error({ err: error }, 'QuestDB write failed');
+    },
+  });
+  const report = await client.bootstrap();
+  logger.info({ report }, 'QuestDB schema ready');
+
+  let demo: DemoSources | undefined;
+  const options = { ...config.service };
+  if (config.demo) {
+    demo = await startDemoSources({ host: options.host, cadencesMs: options.pipeline.cadencesMs });
+    options.daemons = { ...options.daemons, targets: [...options.daemons.targets, ...demo.daemonTargets] };
+    options.exchanges = { ...options.exchanges, probes: [...options.exchanges.probes, ...demo.probes] };
+    logger.info({ daemons: demo.daemonTargets.map((t) => t.url), exchanges: demo.probes }, 'demo mode: simulated sources started');
+  }
+
+  const sink = createSink(config, client, metrics);
+  const onError = (error: Error, context: string) => logger.warn({ err: error, context }, `${context}: ${error.message}`);
+  const service = new CollectorService(options, sink.sink, metrics, onError);
+  let accepting = true;
+  const app = createHttpApp({
+    service,
+    client,
+    sink,
+    metrics,
+    auth: new TokenAuth(config.http.tokens),
+    maxBodyBytes: config.http.maxBodyBytes,
+    logger,
+    accepting: () => accepting,
+  });
+  await service.start();
+  demo?.startFeeds(service.ingest, onError);
+
+  const server: Server = app.listen(config.http.port, config.http.bind);
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  const host = config.http.bind.includes(':') ? `[${config.http.bind}]` : config.http.bind;
+  const url = `http://${host}:${port}`;
+  logger.info({ url, demo: config.demo, auth: config.http.tokens.length > 0 }, 'collector listening');
+
+  let stopping: Promise<boolean> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      accepting = false;
+      await demo?.stop();
+      await service.stop();
+      // In-flight requests finish; new connections are refused; idle keep-alive sockets closed.
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      await closed;
+      const drained = await sink.sink.drain(config.shutdown.drainTimeoutMs);
+      if (!drained) logger.error({ timeoutMs: config.shutdown.drainTimeoutMs }, 'rows still pending after the drain timeout');
+      await sink.sink.close().catch((error: Error) => logger.error({ err: error }, 'closing the sink failed'));
+      return drained;
+    })());
+  return { url, service, client, metrics, stop };
+}

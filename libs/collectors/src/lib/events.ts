@@ -1,0 +1,65 @@
+import { z } from 'zod';
+import { TABLES, ValidationError, toFieldIssues, type FieldIssue, type ValidationOptions } from '@tradewatch/models';
+
+// Field rules are the registry's, so an event field is validated exactly like the column it feeds.
+const cols = TABLES.pipeline_metrics.columns;
+const name = () => cols.host.zod();
+const timestamp = (o: ValidationOptions) => cols.timestamp.zod(o);
+const exchange = (o: ValidationOptions) => cols.exchange.zod(o);
+const count = () => z.number().int('must be an integer').min(0, 'must be >= 0').max(Number.MAX_SAFE_INTEGER);
+const positive = () => z.number().positive('must be > 0').max(Number.MAX_VALUE);
+
+/** `POST /v1/events/fetch`: one fetch of one data type for one symbol by a pipeline daemon. */
+export const fetchEventSchema = (o: ValidationOptions) =>
+  z.strictObject({
+    /** When the fetch completed; default: when the collector received it. */
+    timestamp: timestamp(o).optional(),
+    host: name(),
+    env: cols.env.zod(),
+    exchange: exchange(o),
+    symbol: cols.symbol.zod(),
+    data_type: cols.data_type.zod(),
+    records: count(),
+    bytes: count(),
+    latency_ms: z.number().min(0, 'must be >= 0').max(10_000, 'must be <= 10000'),
+    /** The timestamp of the newest data point fetched (exchange time). */
+    data_timestamp: timestamp(o),
+  });
+export type FetchEvent = z.output<ReturnType<typeof fetchEventSchema>>;
+
+const position = {
+  strategy: name(),
+  symbol: name(),
+  venue: name(),
+  env: cols.env.zod(),
+};
+
+/** `POST /v1/events/trading`: what a strategy did or saw. */
+export const tradingEventSchema = (o: ValidationOptions) =>
+  z.discriminatedUnion('type', [
+    z.strictObject({ type: z.literal('order_placed'), timestamp: timestamp(o).optional(), ...position, order_id: name().optional(), side: z.enum(['buy', 'sell']), quantity: positive(), price: positive().optional() }),
+    z.strictObject({ type: z.literal('order_filled'), timestamp: timestamp(o).optional(), ...position, order_id: name().optional(), side: z.enum(['buy', 'sell']), quantity: positive(), price: positive(), fee: z.number().min(0, 'must be >= 0').optional() }),
+    /** A mark price for a symbol on a venue; applies to every strategy's position there. */
+    z.strictObject({ type: z.literal('mark'), timestamp: timestamp(o).optional(), symbol: name(), venue: name(), price: positive() }),
+    /** A position snapshot (e.g. after a restart or reconciliation); replaces the tracked size and average price. */
+    z.strictObject({ type: z.literal('position'), timestamp: timestamp(o).optional(), ...position, size: z.number(), avg_price: z.number().min(0, 'must be >= 0') }),
+  ]);
+export type TradingEvent = z.output<ReturnType<typeof tradingEventSchema>>;
+
+/**
+ * Validates one event or an array of events, all or nothing, with the same field-level issues
+ * as rows. `stream` names the events in the error (e.g. `fetch_events`).
+ */
+export function validateEvents<T>(stream: string, schema: z.ZodType<T, unknown>, input: unknown): T[] {
+  const items = Array.isArray(input) ? input : [input];
+  if (items.length === 0) throw new ValidationError(stream, [{ row: 0, path: '', message: 'at least one event is required' }]);
+  const out: T[] = [];
+  const issues: FieldIssue[] = [];
+  items.forEach((item, i) => {
+    const parsed = schema.safeParse(item);
+    if (parsed.success) out.push(parsed.data);
+    else issues.push(...toFieldIssues(i, parsed.error, item));
+  });
+  if (issues.length > 0) throw new ValidationError(stream, issues);
+  return out;
+}

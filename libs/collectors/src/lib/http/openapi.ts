@@ -1,0 +1,98 @@
+import { z } from 'zod';
+import { TABLES, type ValidationOptions } from '@tradewatch/models';
+import { fetchEventSchema, tradingEventSchema } from '../events';
+import { METRIC_ROUTES } from './ingest-service';
+
+type JsonSchema = Record<string, unknown>;
+
+/** The input shape of a zod schema (timestamps are ISO strings on the wire). */
+function inputSchema(schema: z.ZodType): JsonSchema {
+  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
+  return rest;
+}
+
+const oneOrMany = (ref: string): JsonSchema => ({
+  oneOf: [{ $ref: ref }, { type: 'array', minItems: 1, items: { $ref: ref } }],
+});
+
+const errorResponses = {
+  '400': { description: 'Validation failed; nothing was stored', content: { 'application/json': { schema: { $ref: '#/components/schemas/ValidationFailed' } } } },
+  '401': { description: 'Missing or invalid bearer token', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
+  '413': { description: 'Body larger than the limit, or too many rows', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
+  '503': {
+    description: 'Back-pressure (spool full) or QuestDB unreachable; nothing was stored, retry after `Retry-After` seconds',
+    headers: { 'Retry-After': { schema: { type: 'integer' } } },
+    content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+  },
+};
+
+const accepted = (what: string) => ({
+  '202': {
+    description: what,
+    content: { 'application/json': { schema: { type: 'object', required: ['accepted'], properties: { accepted: { type: 'integer', minimum: 1 } } } } },
+  },
+});
+
+/** The OpenAPI 3.1 document of the collector's HTTP API, generated from the zod models. */
+export function openApiDocument(validation: ValidationOptions, version = '1.0.0'): JsonSchema {
+  const schemas: Record<string, JsonSchema> = {
+    ValidationFailed: {
+      type: 'object',
+      required: ['error', 'issues'],
+      properties: {
+        error: { const: 'validation_failed' },
+        issues: {
+          type: 'array',
+          items: { type: 'object', required: ['row', 'path', 'message'], properties: { row: { type: 'integer' }, path: { type: 'string' }, message: { type: 'string' } } },
+        },
+      },
+    },
+    Error: { type: 'object', required: ['error'], properties: { error: { type: 'string' }, message: { type: 'string' } } },
+    FetchEvent: inputSchema(fetchEventSchema(validation)),
+    TradingEvent: inputSchema(tradingEventSchema(validation)),
+  };
+  const paths: Record<string, JsonSchema> = {};
+  for (const [kind, table] of Object.entries(METRIC_ROUTES)) {
+    schemas[table] = { ...inputSchema(TABLES[table].schema(validation)), description: TABLES[table].description };
+    paths[`/v1/metrics/${kind}`] = {
+      post: {
+        summary: `Store ${table} rows (all or nothing)`,
+        security: [{ bearer: [] }],
+        requestBody: { required: true, content: { 'application/json': { schema: oneOrMany(`#/components/schemas/${table}`) } } },
+        responses: { ...accepted('The rows are durable'), ...errorResponses },
+      },
+    };
+  }
+  paths['/v1/events/fetch'] = {
+    post: {
+      summary: 'Fetch events of a pipeline daemon, aggregated into pipeline_metrics with gap detection',
+      security: [{ bearer: [] }],
+      requestBody: { required: true, content: { 'application/json': { schema: oneOrMany('#/components/schemas/FetchEvent') } } },
+      responses: { ...accepted('The events were aggregated'), ...errorResponses },
+    },
+  };
+  paths['/v1/events/trading'] = {
+    post: {
+      summary: 'Order, fill, mark and position events, aggregated into trading_metrics',
+      security: [{ bearer: [] }],
+      requestBody: { required: true, content: { 'application/json': { schema: oneOrMany('#/components/schemas/TradingEvent') } } },
+      responses: { ...accepted('The events were applied'), ...errorResponses },
+    },
+  };
+  const text = (description: string, type: string) => ({ get: { summary: description, responses: { '200': { description, content: { [type]: {} } } } } });
+  paths['/metrics'] = text('Prometheus exposition of the collector and the latest monitored values', 'text/plain');
+  paths['/health/live'] = text('The process is up', 'application/json');
+  paths['/health/ready'] = {
+    get: {
+      summary: 'QuestDB reachable and the spool below its limit',
+      responses: { '200': { description: 'ready' }, '503': { description: 'not ready; the body says why' } },
+    },
+  };
+  paths['/openapi.json'] = text('This document', 'application/json');
+  return {
+    openapi: '3.1.0',
+    info: { title: 'Tradewatch collector', version, description: 'Ingest API: field names are the column names, timestamps ISO-8601 UTC strings.' },
+    paths,
+    components: { schemas, securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+  };
+}

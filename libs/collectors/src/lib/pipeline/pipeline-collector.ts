@@ -1,0 +1,130 @@
+import { z } from 'zod';
+import { type DataType, type EpochMicros, type PipelineMetricsRow } from '@tradewatch/models';
+import type { Collector, ErrorReporter, RowOutput } from '../collector';
+import { BufferedWriter } from '../buffered-writer';
+import type { FetchEvent } from '../events';
+
+export const pipelineOptionsSchema = z.strictObject({
+  /** One row per exchange/symbol/data_type/host per interval (when there was activity or a gap). */
+  intervalMs: z.number().int().min(100).default(60_000),
+  /** A gap is silence (or a jump in data timestamps) longer than cadence × tolerance. */
+  tolerance: z.number().min(1).max(100).default(1.5),
+  /** Expected time between fetches per data type (SPEC.md §4 defaults). */
+  cadencesMs: z
+    .strictObject({
+      oi: z.number().int().min(1).default(300_000),
+      funding: z.number().int().min(1).default(3_600_000),
+      liquidation: z.number().int().min(1).default(120_000),
+    })
+    .prefault({}),
+  /** A series silent this long is dropped (e.g. a delisted symbol) instead of reporting a gap forever. */
+  forgetAfterMs: z.number().int().min(1).default(86_400_000),
+});
+export type PipelineOptions = z.infer<typeof pipelineOptionsSchema>;
+
+export interface PipelineCollectorDeps {
+  output: RowOutput;
+  onError: ErrorReporter;
+  /** Clock in epoch ms; tests pin it. */
+  now?: () => number;
+}
+
+interface Series {
+  key: Pick<PipelineMetricsRow, 'host' | 'env' | 'exchange' | 'symbol' | 'data_type'>;
+  lastEventAt: EpochMicros;
+  lastDataAt: EpochMicros;
+  records: number;
+  bytes: number;
+  latencySum: number;
+  events: number;
+  /** Longest gap seen in this interval, in µs. */
+  gap: number;
+}
+
+/**
+ * Aggregates fetch events into pipeline_metrics rows per interval and detects gaps: a silence
+ * longer than the data type's cadence × tolerance (reported at every interval while it lasts,
+ * with its length so far, and once more with its full length when data resumes), or a jump in
+ * the data timestamps by more than that. `gap_duration_seconds` is the length of the silence
+ * or of the jump.
+ */
+export class PipelineCollector implements Collector {
+  readonly name = 'pipeline';
+  private readonly series = new Map<string, Series>();
+  private timer: NodeJS.Timeout | undefined;
+  private readonly now: () => number;
+  private readonly writer: BufferedWriter<'pipeline_metrics'>;
+
+  constructor(
+    private readonly options: PipelineOptions,
+    private readonly deps: PipelineCollectorDeps,
+  ) {
+    this.now = deps.now ?? Date.now;
+    this.writer = new BufferedWriter('pipeline_metrics', deps.output, deps.onError);
+  }
+
+  async start(): Promise<void> {
+    this.timer = setInterval(() => void this.tick(), this.options.intervalMs);
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    await this.tick();
+  }
+
+  /** Adds validated fetch events to the current interval. */
+  record(events: readonly FetchEvent[]): void {
+    const received = this.now() * 1000;
+    for (const e of events) {
+      const at = e.timestamp ?? received;
+      const id = [e.host, e.env, e.exchange, e.symbol, e.data_type].join('\u0000');
+      const limit = this.limitMicros(e.data_type);
+      let s = this.series.get(id);
+      if (!s) {
+        s = { key: { host: e.host, env: e.env, exchange: e.exchange, symbol: e.symbol, data_type: e.data_type }, lastEventAt: at, lastDataAt: e.data_timestamp, records: 0, bytes: 0, latencySum: 0, events: 0, gap: 0 };
+        this.series.set(id, s);
+      } else {
+        const silence = at - s.lastEventAt;
+        const jump = e.data_timestamp - s.lastDataAt;
+        if (silence > limit) s.gap = Math.max(s.gap, silence);
+        if (jump > limit) s.gap = Math.max(s.gap, jump);
+        s.lastEventAt = Math.max(s.lastEventAt, at);
+        s.lastDataAt = Math.max(s.lastDataAt, e.data_timestamp);
+      }
+      s.records += e.records;
+      s.bytes += e.bytes;
+      s.latencySum += e.latency_ms;
+      s.events += 1;
+    }
+  }
+
+  /** Ends the current interval: writes its rows and starts the next. */
+  async tick(): Promise<void> {
+    const now = this.now() * 1000;
+    const rows: PipelineMetricsRow[] = [];
+    for (const [id, s] of this.series) {
+      const silence = now - s.lastEventAt;
+      if (s.events === 0 && silence > this.options.forgetAfterMs * 1000) {
+        this.series.delete(id);
+        continue;
+      }
+      const gap = s.events > 0 ? s.gap : silence > this.limitMicros(s.key.data_type) ? silence : 0;
+      if (s.events === 0 && gap === 0) continue;
+      rows.push({
+        timestamp: now,
+        ...s.key,
+        records_count: s.records,
+        bytes_written: s.bytes,
+        latency_ms: s.events > 0 ? s.latencySum / s.events : null,
+        gap_detected: gap > 0,
+        gap_duration_seconds: gap > 0 ? gap / 1e6 : null,
+      });
+      Object.assign(s, { records: 0, bytes: 0, latencySum: 0, events: 0, gap: 0 });
+    }
+    await this.writer.write(rows);
+  }
+
+  private limitMicros(dataType: DataType): number {
+    return this.options.cadencesMs[dataType] * this.options.tolerance * 1000;
+  }
+}

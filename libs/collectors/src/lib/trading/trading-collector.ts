@@ -1,0 +1,119 @@
+import { z } from 'zod';
+import type { Environment, TradingMetricsRow } from '@tradewatch/models';
+import { BufferedWriter } from '../buffered-writer';
+import type { Collector, ErrorReporter, RowOutput } from '../collector';
+import type { TradingEvent } from '../events';
+import { Position } from './position';
+
+export const tradingOptionsSchema = z.strictObject({
+  /** A row per position at least this often. */
+  intervalMs: z.number().int().min(100).max(1_000).default(1_000),
+  /** Starting equity of each position's book, the base of `drawdown` (percent of peak equity). */
+  capital: z
+    .strictObject({
+      default: z.number().positive().default(100_000),
+      strategies: z.record(z.string(), z.number().positive()).default({}),
+    })
+    .prefault({}),
+});
+export type TradingOptions = z.infer<typeof tradingOptionsSchema>;
+
+export interface TradingCollectorDeps {
+  output: RowOutput;
+  onError: ErrorReporter;
+  now?: () => number;
+}
+
+interface Book {
+  key: { strategy: string; symbol: string; venue: string; env: Environment };
+  position: Position;
+  /** Whether the last emitted row showed a flat, idle position (no need to repeat it). */
+  idle: boolean;
+}
+
+/**
+ * Keeps average-cost positions per strategy/symbol/venue/env from trading events and writes a
+ * trading_metrics row per open or active position every interval: realized and unrealized PnL,
+ * position size, exposure, orders placed and filled in the interval, fill rate, drawdown.
+ */
+export class TradingCollector implements Collector {
+  readonly name = 'trading';
+  private readonly books = new Map<string, Book>();
+  /** Latest mark per symbol/venue, so a position opened after the mark starts with it. */
+  private readonly marks = new Map<string, number>();
+  private timer: NodeJS.Timeout | undefined;
+  private readonly now: () => number;
+  private readonly writer: BufferedWriter<'trading_metrics'>;
+
+  constructor(
+    private readonly options: TradingOptions,
+    deps: TradingCollectorDeps,
+  ) {
+    this.now = deps.now ?? Date.now;
+    this.writer = new BufferedWriter('trading_metrics', deps.output, deps.onError);
+  }
+
+  async start(): Promise<void> {
+    this.timer = setInterval(() => void this.tick(), this.options.intervalMs);
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    await this.tick();
+  }
+
+  /** Applies validated events in order. */
+  record(events: readonly TradingEvent[]): void {
+    for (const e of events) {
+      if (e.type === 'mark') {
+        this.marks.set(`${e.symbol}\u0000${e.venue}`, e.price);
+        for (const b of this.books.values()) {
+          if (b.key.symbol === e.symbol && b.key.venue === e.venue) b.position.setMark(e.price);
+        }
+        continue;
+      }
+      const book = this.book(e);
+      if (e.type === 'order_placed') book.position.placed += 1;
+      else if (e.type === 'order_filled') book.position.fill(e.side, e.quantity, e.price, e.fee);
+      else book.position.snapshot(e.size, e.avg_price);
+      book.idle = false;
+    }
+  }
+
+  /** Ends the interval: one row per position that is open or saw activity. */
+  async tick(): Promise<void> {
+    const now = this.now() * 1000;
+    const rows: TradingMetricsRow[] = [];
+    for (const b of this.books.values()) {
+      const p = b.position;
+      const { placed, filled } = p.takeInterval();
+      if (b.idle && p.size === 0 && placed === 0 && filled === 0) continue;
+      rows.push({
+        timestamp: now,
+        ...b.key,
+        pnl: p.realized,
+        unrealized_pnl: p.unrealized,
+        position_size: p.size,
+        orders_placed: placed,
+        orders_filled: filled,
+        fill_rate: placed > 0 ? filled / placed : null,
+        exposure: p.exposure,
+        drawdown: p.drawdown,
+      });
+      b.idle = p.size === 0 && placed === 0 && filled === 0;
+    }
+    await this.writer.write(rows);
+  }
+
+  private book(e: Book['key']): Book {
+    const id = [e.strategy, e.symbol, e.venue, e.env].join('\u0000');
+    let b = this.books.get(id);
+    if (!b) {
+      const capital = this.options.capital.strategies[e.strategy] ?? this.options.capital.default;
+      b = { key: { strategy: e.strategy, symbol: e.symbol, venue: e.venue, env: e.env }, position: new Position(capital), idle: false };
+      b.position.mark = this.marks.get(`${e.symbol}\u0000${e.venue}`);
+      this.books.set(id, b);
+    }
+    return b;
+  }
+}
