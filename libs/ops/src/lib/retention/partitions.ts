@@ -26,9 +26,9 @@ const partitionRowSchema = z.object({
 
 const TABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
-/** Table names go into SQL text; only plain identifiers are accepted. */
-export function assertTableIdentifier(table: string): void {
-  if (!TABLE_NAME.test(table)) throw new Error(`not a plain table name: ${JSON.stringify(table)}`);
+/** Table and column names go into SQL text; only plain identifiers are accepted. */
+export function assertTableIdentifier(name: string): void {
+  if (!TABLE_NAME.test(name)) throw new Error(`not a plain identifier: ${JSON.stringify(name)}`);
 }
 
 /** The partitions of a table, oldest first. */
