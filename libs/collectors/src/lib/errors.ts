@@ -29,3 +29,22 @@ export class ShuttingDownError extends TradewatchError {
     super('the collector is shutting down; retry later');
   }
 }
+
+/**
+ * An error's message with its causes, e.g. `fetch failed (connect ECONNREFUSED 127.0.0.1:9)`.
+ * Duck-typed rather than `instanceof Error`, which fails for errors from another realm.
+ */
+export function errorText(error: unknown): string {
+  const messages: string[] = [];
+  let e: unknown = error;
+  for (let depth = 0; e !== null && e !== undefined && depth < 4; depth++) {
+    if (typeof e === 'object' && 'message' in e) {
+      messages.push(String(e.message));
+      e = 'cause' in e ? e.cause : undefined;
+    } else {
+      messages.push(String(e));
+      break;
+    }
+  }
+  return messages.filter((m) => m.length > 0).map((m, i) => (i === 0 ? m : `(${m})`)).join(' ');
+}

@@ -9,8 +9,8 @@ import {
   type ExchangeStatusRow,
   type ValidationOptions,
 } from '@tradewatch/models';
-import { describe } from '@tradewatch/questdb-client';
 import type { Collector, ErrorReporter, RowOutput } from '../collector';
+import { errorText } from '../errors';
 
 export const daemonTargetSchema = z.strictObject({
   /** The daemon's status endpoint, e.g. `http://10.0.0.5:8000/status`. */
@@ -88,7 +88,7 @@ export class DaemonCollector implements Collector {
       if (!res.ok) return { daemon: this.downRow(host, env, `status endpoint answered HTTP ${res.status}`), exchanges: [] };
       body = await res.json();
     } catch (error) {
-      return { daemon: this.downRow(host, env, `unreachable: ${describe(error)}`), exchanges: [] };
+      return { daemon: this.downRow(host, env, `unreachable: ${errorText(error)}`), exchanges: [] };
     }
     try {
       return this.parseStatus(body, host, env);

@@ -1,0 +1,85 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { DEFAULT_VALIDATION_OPTIONS } from '@tradewatch/models';
+import { uniqueName } from '@tradewatch/questdb-client/testing';
+import { recorderFixture, waitForRows, type RecorderFixture } from '../../testing/recorder-fixture';
+import { DaemonCollector, daemonOptionsSchema } from './daemon-collector';
+
+describe('DaemonCollector (real QuestDB, local status endpoint)', () => {
+  let fx: RecorderFixture;
+  let server: Server;
+  let collector: DaemonCollector;
+  const host = uniqueName('daemon');
+  const errors: string[] = [];
+
+  beforeAll(async () => {
+    fx = await recorderFixture();
+    server = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({
+        host,
+        running: true,
+        uptime_seconds: 3600.5,
+        fetch_count: 1200,
+        error_count: 3,
+        liquidation_count: 45,
+        memory_rss_bytes: 268435456,
+        cpu_percent: 12.5,
+        parquet_bytes: 1073741824,
+        last_error: 'timeout',
+        last_error_at: '2026-01-01T00:00:00.000000Z',
+        exchanges: [{ exchange: 'okx', connected: true, latency_ms: 42.5, reconnect_count: 2 }],
+      }));
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/status`;
+    collector = new DaemonCollector(daemonOptionsSchema.parse({ intervalMs: 300, timeoutMs: 500, targets: [{ url, host, env: 'dev' }] }), {
+      output: fx.recorder,
+      validation: DEFAULT_VALIDATION_OPTIONS,
+      env: 'dev',
+      onError: (e) => errors.push(e.message),
+    });
+  });
+
+  afterAll(async () => {
+    await collector.stop();
+    if (server.listening) await new Promise((r) => server.close(r));
+    await fx.close();
+  });
+
+  it('polls the status endpoint; the row and the reported exchanges are queryable within 5 s', async () => {
+    await collector.start();
+    const [row] = await waitForRows(fx.client, `SELECT * FROM daemon_metrics WHERE host = '${host}' LIMIT 1`, (r) => r.length > 0, 5_000);
+    expect(row).toMatchObject({
+      host,
+      env: 'dev',
+      running: true,
+      uptime_seconds: 3600.5,
+      fetch_count: 1200,
+      error_count: 3,
+      liquidation_count: 45,
+      memory_rss_bytes: 268435456,
+      cpu_percent: 12.5,
+      parquet_bytes: 1073741824,
+      last_error: 'timeout',
+      last_error_at: '2026-01-01T00:00:00.000000Z',
+    });
+    const [ex] = await waitForRows(fx.client, `SELECT * FROM exchange_status WHERE host = '${host}' LIMIT 1`, (r) => r.length > 0);
+    expect(ex).toMatchObject({ exchange: 'okx', env: 'dev', connected: true, latency_ms: 42.5, reconnect_count: 2 });
+    expect(errors).toEqual([]);
+  });
+
+  it('a stopped daemon gives a running=false row with the reason', async () => {
+    server.closeAllConnections();
+    await new Promise((r) => server.close(r));
+    const [row] = await waitForRows(
+      fx.client,
+      `SELECT * FROM daemon_metrics WHERE host = '${host}' AND running = false LIMIT 1`,
+      (r) => r.length > 0,
+      5_000,
+    );
+    expect(row['last_error']).toMatch(/^unreachable: fetch failed \(.*ECONNREFUSED/);
+    expect(row['last_error_at']).toBe(row['timestamp']);
+    expect(row['fetch_count']).toBeNull();
+  });
+});

@@ -1,0 +1,42 @@
+import type { Row } from '@tradewatch/models';
+import { CollectorMetrics } from './collector-metrics';
+import { gaugeSpecs, labelColumns } from './gauge-specs';
+import { LatestValues } from './latest-values';
+
+describe('gauge specs derived from the table registry', () => {
+  const specs = gaugeSpecs();
+
+  it('follow Prometheus naming: tradewatch_ prefix, base units, _total only on counters', () => {
+    for (const s of specs) {
+      expect(s.name).toMatch(/^tradewatch_(daemon|exchange|pipeline|trading)_[a-z_]+$/);
+      expect(s.name.endsWith('_total')).toBe(s.kind === 'counter');
+      expect(s.name).not.toMatch(/_(ms|percent|count)$/);
+    }
+    const byName = Object.fromEntries(specs.map((s) => [s.name, s]));
+    expect(byName['tradewatch_exchange_latency_seconds']).toMatchObject({ column: 'latency_ms', scale: 1e-3 });
+    expect(byName['tradewatch_daemon_fetch_total']).toMatchObject({ column: 'fetch_count', kind: 'counter' });
+    expect(byName['tradewatch_trading_drawdown_ratio']).toMatchObject({ column: 'drawdown', scale: 0.01 });
+    expect(byName['tradewatch_daemon_running']).toMatchObject({ column: 'running' });
+  });
+
+  it('never label by symbol (unbounded cardinality)', () => {
+    expect(labelColumns('pipeline_metrics')).toEqual(['exchange', 'data_type', 'host', 'env']);
+    expect(labelColumns('trading_metrics')).toEqual(['strategy', 'venue', 'env']);
+  });
+});
+
+describe('LatestValues', () => {
+  it('exposes the latest row per series and combines symbols per the spec (sum or max)', async () => {
+    const metrics = new CollectorMetrics({ defaultMetrics: false });
+    const latest = new LatestValues(metrics.registry);
+    const row = (symbol: string, timestamp: number, pnl: number, drawdown: number): Row<'trading_metrics'> => ({
+      timestamp, strategy: 's1', symbol, venue: 'okx', env: 'dev', pnl, drawdown,
+    });
+    latest.observe('trading_metrics', [row('BTC', 2, 10, 5), row('BTC', 1, 999, 99), row('ETH', 2, -3, 20)]);
+    const json = await metrics.registry.getMetricsAsJSON();
+    const pnl = json.find((m) => m.name === 'tradewatch_trading_pnl');
+    const dd = json.find((m) => m.name === 'tradewatch_trading_drawdown_ratio');
+    expect(pnl?.values).toEqual([{ labels: { strategy: 's1', venue: 'okx', env: 'dev' }, value: 7 }]); // 10 + (−3); the older BTC row is ignored
+    expect(dd?.values).toEqual([{ labels: { strategy: 's1', venue: 'okx', env: 'dev' }, value: 0.2 }]); // max(5 %, 20 %)
+  });
+});
