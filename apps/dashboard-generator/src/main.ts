@@ -1,1 +1,52 @@
-console.log('Hello World');
+/**
+ * Dashboards and alerting as code.
+ *   generate [--out deploy/grafana]   write the Grafana provisioning tree
+ *   check    [--out deploy/grafana]   exit 1 when the committed tree is not what the code generates
+ */
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { diffFiles, renderFiles, writeFiles } from './lib/output';
+
+const USAGE = 'usage: dashboard-generator <generate|check> [--out <dir>]';
+
+async function main(argv: string[]): Promise<number> {
+  const { positionals, values } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { out: { type: 'string', default: 'deploy/grafana' }, help: { type: 'boolean', short: 'h' } },
+  });
+  const [command] = positionals;
+  if (values.help || !command) {
+    console.log(USAGE);
+    return command || values.help ? 0 : 2;
+  }
+  const root = resolve(values.out);
+  switch (command) {
+    case 'generate': {
+      const { written, removed } = await writeFiles(root, renderFiles());
+      console.log(`wrote ${written} files under ${root}${removed.length ? `; removed ${removed.join(', ')}` : ''}`);
+      return 0;
+    }
+    case 'check': {
+      const diff = await diffFiles(root, renderFiles());
+      if (diff.length === 0) {
+        console.log(`${root} is up to date`);
+        return 0;
+      }
+      for (const d of diff) console.error(`${d.path}: ${d.problem}`);
+      console.error('The generated Grafana files are stale: run `npx nx run dashboards:generate` and commit the result.');
+      return 1;
+    }
+    default:
+      console.error(`unknown command "${command}"\n${USAGE}`);
+      return 2;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => (process.exitCode = code),
+  (error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,112 @@
+import * as units from '@grafana/grafana-foundation-sdk/units';
+import { defineDashboard } from '../dashboard-kit';
+import { barGaugePanel, stateTimelinePanel, timeSeriesPanel, trafficLightPanel } from '../panels';
+import { counterIncrease } from '../sql/counter-rate';
+import { tableQuery, timeSeriesQuery } from '../sql/questdb-query';
+import { exchange as x } from '../sql/registry-sql';
+import { variableFilters } from '../sql/variables';
+import { THRESHOLDS } from '../thresholds';
+import { columnVariable, envVariable } from '../variables';
+
+const where = `$__timeFilter(${x.c.timestamp}) AND ${variableFilters(x, ['env', 'host', 'exchange'])}`;
+
+/** The latest sample of every (exchange, probing host) feed in the range. */
+const latestFeeds = (columns: string) => `(
+  SELECT ${columns} FROM ${x}
+  WHERE ${where}
+  LATEST ON timestamp PARTITION BY ${x.c.exchange}, ${x.c.host}
+)`;
+
+export const exchangeDashboard = defineDashboard({
+  uid: 'tradewatch-exchange',
+  title: 'Tradewatch / Exchange connectivity',
+  description: 'Exchange WebSocket feeds: connection state, latency, reconnections, last message age, downtime.',
+  file: 'exchange',
+  refresh: '10s',
+  from: 'now-6h',
+  variables: [
+    envVariable(),
+    columnVariable(x, 'host', 'Host', ['env']),
+    columnVariable(x, 'exchange', 'Exchange', ['env']),
+  ],
+  panels: [
+    trafficLightPanel({
+      title: 'Connection status',
+      description: `Per exchange (worst probing host): CONNECTED, STALE (connected but no message or no sample for ${THRESHOLDS.staleSeconds} s) or DISCONNECTED.`,
+      span: 24,
+      height: 5,
+      field: 'status',
+      states: [
+        { value: 0, text: 'DISCONNECTED', color: 'red' },
+        { value: 1, text: 'STALE', color: 'orange' },
+        { value: 2, text: 'CONNECTED', color: 'green' },
+      ],
+      query: tableQuery(`
+        SELECT exchange, min(status) AS status FROM (
+          SELECT exchange,
+            CASE WHEN NOT connected THEN 0
+                 WHEN timestamp < dateadd('s', -${THRESHOLDS.staleSeconds}, $__toTime)
+                   OR last_message_at IS NULL
+                   OR last_message_at < dateadd('s', -${THRESHOLDS.staleSeconds}, $__toTime) THEN 1
+                 ELSE 2 END AS status
+          FROM ${latestFeeds(`${x.c.timestamp}, ${x.c.exchange}, ${x.c.connected}, ${x.c.last_message_at}`)}
+        ) ORDER BY exchange
+      `),
+    }),
+    timeSeriesPanel({
+      title: 'WebSocket latency',
+      description: 'Ping round-trip per exchange; dashed lines are the latency alert levels.',
+      span: 12,
+      unit: units.Milliseconds,
+      min: 0,
+      levels: THRESHOLDS.latencyMs,
+      query: timeSeriesQuery(`
+        SELECT timestamp, ${x.c.exchange}, avg(${x.c.latency_ms}) AS latency_ms
+        FROM ${x} WHERE ${where}
+        SAMPLE BY $__sampleByInterval
+      `),
+    }),
+    timeSeriesPanel({
+      title: 'Reconnections',
+      description: 'Reconnects per exchange in each interval, from the cumulative counter (collector restarts handled).',
+      span: 12,
+      unit: 'short',
+      min: 0,
+      bars: true,
+      query: timeSeriesQuery(`
+        SELECT timestamp, exchange, sum(increase) AS reconnects
+        FROM ${counterIncrease({ table: x, counter: x.c.reconnect_count, series: [x.c.exchange, x.c.host], where })}
+        SAMPLE BY $__sampleByInterval
+      `),
+    }),
+    barGaugePanel({
+      title: 'Last message age',
+      description: `Seconds since the last message per exchange (oldest probing host), at the end of the range; stale after ${THRESHOLDS.staleSeconds} s.`,
+      span: 8,
+      unit: units.Seconds,
+      min: 0,
+      field: 'age_seconds',
+      levels: { warning: THRESHOLDS.staleSeconds / 2, critical: THRESHOLDS.staleSeconds },
+      query: tableQuery(`
+        SELECT exchange, max(datediff('s', last_message_at, $__toTime)) AS age_seconds
+        FROM ${latestFeeds(`${x.c.timestamp}, ${x.c.exchange}, ${x.c.last_message_at}`)}
+        ORDER BY exchange
+      `),
+    }),
+    stateTimelinePanel({
+      title: 'Downtime',
+      description: 'Per exchange: red where any probing host saw the feed disconnected.',
+      span: 16,
+      displayName: '${__field.labels.exchange}',
+      states: [
+        { value: 0, text: 'DOWN', color: 'red' },
+        { value: 1, text: 'UP', color: 'green' },
+      ],
+      query: timeSeriesQuery(`
+        SELECT timestamp, ${x.c.exchange}, min(CASE WHEN ${x.c.connected} THEN 1 ELSE 0 END) AS up
+        FROM ${x} WHERE ${where}
+        SAMPLE BY $__sampleByInterval
+      `),
+    }),
+  ],
+});

@@ -1,0 +1,147 @@
+import * as units from '@grafana/grafana-foundation-sdk/units';
+import type { DataType } from '@tradewatch/models';
+import { defineDashboard } from '../dashboard-kit';
+import { barGaugePanel, stateTimelinePanel, tablePanel, timeSeriesPanel } from '../panels';
+import { PER_HOUR, PER_MINUTE, perTime } from '../sql/counter-rate';
+import { tableQuery, timeSeriesQuery } from '../sql/questdb-query';
+import { daemon as d, literal, pipeline as p } from '../sql/registry-sql';
+import { variableFilters } from '../sql/variables';
+import { THRESHOLDS } from '../thresholds';
+import { columnVariable, envVariable } from '../variables';
+
+const where = `$__timeFilter(${p.c.timestamp}) AND ${variableFilters(p, ['env', 'host', 'exchange'])}`;
+const ofType = (t: DataType) => `${p.c.data_type} = ${literal(t)}`;
+
+/** Fetch rows (one per exchange, symbol and fetch interval) of one data type per hour, per exchange. */
+const fetchesPerHour = (t: DataType) =>
+  timeSeriesQuery(`
+    SELECT timestamp, ${p.c.exchange}, ${perTime('count()', PER_HOUR)} AS fetches_per_hour
+    FROM ${p} WHERE ${where} AND ${ofType(t)}
+    SAMPLE BY $__sampleByInterval
+  `);
+
+export const pipelineDashboard = defineDashboard({
+  uid: 'tradewatch-pipeline',
+  title: 'Tradewatch / Pipeline',
+  description: 'Data pipeline: OI and funding fetches, liquidations, data gaps, storage, throughput and latency.',
+  file: 'pipeline',
+  refresh: '1m',
+  from: 'now-24h',
+  variables: [
+    envVariable(),
+    columnVariable(p, 'host', 'Host', ['env']),
+    columnVariable(p, 'exchange', 'Exchange', ['env']),
+  ],
+  panels: [
+    timeSeriesPanel({
+      title: 'OI fetches per hour',
+      description: 'Open-interest fetches per hour per exchange (all symbols).',
+      span: 12,
+      unit: 'short',
+      min: 0,
+      bars: true,
+      query: fetchesPerHour('oi'),
+    }),
+    timeSeriesPanel({
+      title: 'Funding fetches per hour',
+      description: 'Funding-rate fetches per hour per exchange (all symbols).',
+      span: 12,
+      unit: 'short',
+      min: 0,
+      bars: true,
+      query: fetchesPerHour('funding'),
+    }),
+    timeSeriesPanel({
+      title: 'Liquidations per minute',
+      description: 'Liquidation records received per minute per exchange.',
+      span: 12,
+      unit: 'short',
+      min: 0,
+      stacked: true,
+      query: timeSeriesQuery(`
+        SELECT timestamp, ${p.c.exchange}, ${perTime(`sum(${p.c.records_count})`, PER_MINUTE)} AS liquidations_per_minute
+        FROM ${p} WHERE ${where} AND ${ofType('liquidation')}
+        SAMPLE BY $__sampleByInterval
+      `),
+    }),
+    timeSeriesPanel({
+      title: 'Parquet storage size',
+      description: "Size of each daemon's Parquet store on disk.",
+      span: 12,
+      unit: units.BytesIEC,
+      min: 0,
+      query: timeSeriesQuery(`
+        SELECT timestamp, ${d.c.host}, max(${d.c.parquet_bytes}) AS parquet_bytes
+        FROM ${d} WHERE $__timeFilter(${d.c.timestamp}) AND ${variableFilters(d, ['env', 'host'])}
+        SAMPLE BY $__sampleByInterval
+      `),
+    }),
+    stateTimelinePanel({
+      title: 'Data gaps',
+      description: 'Per exchange and data type: red where the pipeline detected a gap in the data.',
+      span: 24,
+      height: 7,
+      displayName: '${__field.labels.exchange} ${__field.labels.data_type}',
+      states: [
+        { value: 0, text: 'OK', color: 'green' },
+        { value: 1, text: 'GAP', color: 'red' },
+      ],
+      query: timeSeriesQuery(`
+        SELECT timestamp, ${p.c.exchange}, ${p.c.data_type},
+          max(CASE WHEN ${p.c.gap_detected} THEN 1 ELSE 0 END) AS gap
+        FROM ${p} WHERE ${where}
+        SAMPLE BY $__sampleByInterval
+      `),
+    }),
+    timeSeriesPanel({
+      title: 'Throughput by exchange',
+      description: 'Records written per second per exchange.',
+      span: 12,
+      unit: units.OpsPerSecond,
+      min: 0,
+      query: timeSeriesQuery(`
+        SELECT timestamp, ${p.c.exchange}, ${perTime(`sum(${p.c.records_count})`, 1000)} AS records_per_second
+        FROM ${p} WHERE ${where}
+        SAMPLE BY $__sampleByInterval
+      `),
+    }),
+    timeSeriesPanel({
+      title: 'Fetch latency by exchange',
+      description: 'Average fetch latency per exchange; dashed lines are the latency alert levels.',
+      span: 12,
+      unit: units.Milliseconds,
+      min: 0,
+      levels: THRESHOLDS.latencyMs,
+      query: timeSeriesQuery(`
+        SELECT timestamp, ${p.c.exchange}, avg(${p.c.latency_ms}) AS latency_ms
+        FROM ${p} WHERE ${where}
+        SAMPLE BY $__sampleByInterval
+      `),
+    }),
+    tablePanel({
+      title: 'Recent gaps',
+      description: 'The latest 100 detected gaps with their duration.',
+      span: 16,
+      sortBy: p.c.timestamp,
+      query: tableQuery(`
+        SELECT ${p.c.timestamp}, ${p.c.exchange}, ${p.c.symbol}, ${p.c.data_type}, ${p.c.host}, ${p.c.gap_duration_seconds}
+        FROM ${p} WHERE ${where} AND ${p.c.gap_detected}
+        ORDER BY timestamp DESC LIMIT 100
+      `),
+    }),
+    barGaugePanel({
+      title: 'Average fetch latency',
+      description: 'Average fetch latency per exchange over the range.',
+      span: 8,
+      unit: units.Milliseconds,
+      min: 0,
+      field: 'latency_ms',
+      levels: THRESHOLDS.latencyMs,
+      query: tableQuery(`
+        SELECT ${p.c.exchange}, avg(${p.c.latency_ms}) AS latency_ms
+        FROM ${p} WHERE ${where}
+        ORDER BY exchange
+      `),
+    }),
+  ],
+});
