@@ -18,7 +18,7 @@ export async function checkQuestDb(rest: RestClient, url: string, timeoutMs: num
   const ping = await rest.ping(timeoutMs);
   return ping.ok
     ? { name: 'questdb', status: 'ok', detail: `${url} answered in ${Math.round(ping.latencyMs)} ms`, latencyMs: ping.latencyMs }
-    : { name: 'questdb', status: 'fail', detail: ping.error };
+    : { name: 'questdb', status: 'fail', detail: ping.error.split('\n')[0] }; // the echoed SQL is noise here
 }
 
 /** The collector's readiness: `GET <url>/health/ready` must answer 2xx. */

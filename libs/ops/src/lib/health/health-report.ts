@@ -36,8 +36,9 @@ export function renderHealthTable(report: HealthReport): string {
   const widths = [0, 1].map((i) => Math.max(...rows.map((r) => r[i].length)));
   const lines = rows.map((r) => `${r[0].padEnd(widths[0])}  ${r[1].padEnd(widths[1])}  ${r[2]}`);
   const failed = report.checks.filter((c) => c.status === 'fail').length;
+  const ok = report.checks.filter((c) => c.status === 'ok').length;
   const verdict = report.healthy
-    ? `healthy (${report.checks.filter((c) => c.status === 'ok').length} checks ok)`
+    ? `healthy (${ok} ${ok === 1 ? 'check' : 'checks'} ok)`
     : `UNHEALTHY (${failed} of ${report.checks.length} checks failed)`;
   return `${lines.join('\n')}\n\n${verdict}\n`;
 }
