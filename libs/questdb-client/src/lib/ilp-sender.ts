@@ -41,6 +41,9 @@ export class IlpSender {
       auto_flush: 'off',
       // Explicit, so creating the sender needs no round trip: QuestDB may be down at start-up.
       protocol_version: 2,
+      // Node's http transport fails fast on a refused connection; the Undici one keeps retrying
+      // it past retry_timeout, which stalls every caller while QuestDB is down.
+      stdlib_http: 'on',
       retry_timeout: options.clientRetryMs ?? 1_000,
       request_timeout: options.requestTimeoutMs ?? 10_000,
     }));

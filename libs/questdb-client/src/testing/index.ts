@@ -27,3 +27,4 @@ export async function waitForCount(client: MetricsClient, sql: string, expected:
 export function uniqueName(prefix: string): string {
   return `${prefix}-${process.pid}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 7)}`;
 }
+export { TcpProxy } from './tcp-proxy';
