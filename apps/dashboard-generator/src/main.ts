@@ -2,12 +2,16 @@
  * Dashboards and alerting as code.
  *   generate [--out deploy/grafana]   write the Grafana provisioning tree
  *   check    [--out deploy/grafana]   exit 1 when the committed tree is not what the code generates
+ *   alerts-check                       evaluate every alert rule against QuestDB (QUESTDB_URL) now
  */
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { MetricsClient } from '@tradewatch/questdb-client';
+import { dryRun, formatDryRun } from './lib/alerting/dry-run';
+import { questDbFromEnv } from './lib/config';
 import { diffFiles, renderFiles, writeFiles } from './lib/output';
 
-const USAGE = 'usage: dashboard-generator <generate|check> [--out <dir>]';
+const USAGE = 'usage: dashboard-generator <generate|check|alerts-check> [--out <dir>]';
 
 async function main(argv: string[]): Promise<number> {
   const { positionals, values } = parseArgs({
@@ -36,6 +40,18 @@ async function main(argv: string[]): Promise<number> {
       for (const d of diff) console.error(`${d.path}: ${d.problem}`);
       console.error('The generated Grafana files are stale: run `npx nx run dashboards:generate` and commit the result.');
       return 1;
+    }
+    case 'alerts-check': {
+      const client = await MetricsClient.connect(questDbFromEnv());
+      try {
+        const instances = await dryRun(client);
+        console.log(formatDryRun(instances));
+        const count = (state: string) => instances.filter((i) => i.state === state).length;
+        console.log(`\n${instances.length} instance(s): ${count('firing')} firing, ${count('pending')} pending, ${count('normal')} normal`);
+      } finally {
+        await client.close();
+      }
+      return 0;
     }
     default:
       console.error(`unknown command "${command}"\n${USAGE}`);

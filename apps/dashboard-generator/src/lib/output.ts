@@ -1,6 +1,7 @@
 import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { stringify } from 'yaml';
+import { contactPointFile, policyFile, ruleFile } from './alerting/provisioning';
 import { DASHBOARDS } from './dashboards';
 import { dashboardProviderProvisioning } from './provisioning/dashboard-provider';
 import { datasourceProvisioning } from './provisioning/datasource';
@@ -21,12 +22,14 @@ export function jsonFile(doc: unknown): string {
   return `${JSON.stringify(doc, null, 2)}\n`;
 }
 
-export function renderFiles(extra: Record<string, string> = {}): GeneratedFiles {
+export function renderFiles(): GeneratedFiles {
   const files = new Map<string, string>();
   for (const d of DASHBOARDS) files.set(`dashboards/${d.file}.json`, jsonFile(d.build()));
   files.set('provisioning/datasources/questdb.yaml', yamlFile(datasourceProvisioning()));
   files.set('provisioning/dashboards/tradewatch.yaml', yamlFile(dashboardProviderProvisioning()));
-  for (const [path, content] of Object.entries(extra)) files.set(path, content);
+  files.set('provisioning/alerting/alert-rules.yaml', yamlFile(ruleFile()));
+  files.set('provisioning/alerting/contact-points.yaml', yamlFile(contactPointFile()));
+  files.set('provisioning/alerting/policies.yaml', yamlFile(policyFile()));
   return files;
 }
 

@@ -31,7 +31,15 @@ export function demoSymbols(n: number): string[] {
 }
 
 /** A universe in the shape of the benchmark's reference data, scaled by its arguments. */
-export function demoUniverse(opts: { prefix: string; hosts: number; symbols: number; strategies: number; env?: Environment }): DemoUniverse {
+export function demoUniverse(opts: {
+  prefix: string;
+  hosts: number;
+  symbols: number;
+  strategies: number;
+  /** Symbols each strategy trades (default 2). */
+  symbolsPerStrategy?: number;
+  env?: Environment;
+}): DemoUniverse {
   const symbols = demoSymbols(opts.symbols);
   return {
     env: opts.env ?? 'prod',
@@ -41,7 +49,7 @@ export function demoUniverse(opts: { prefix: string; hosts: number; symbols: num
     strategies: Array.from({ length: opts.strategies }, (_, i) => ({
       name: `${opts.prefix}-strategy-${i + 1}`,
       venue: DEFAULT_EXCHANGES[i % DEFAULT_EXCHANGES.length],
-      symbols: symbols.slice(0, Math.min(2, symbols.length)),
+      symbols: symbols.slice(0, Math.min(opts.symbolsPerStrategy ?? 2, symbols.length)),
     })),
   };
 }

@@ -1,0 +1,219 @@
+import { exchangeDashboard, healthDashboard, pipelineDashboard, tradingDashboard } from '../dashboards';
+import { counterIncrease } from '../sql/counter-rate';
+import { daemon as d, exchange as x, literal, pipeline as p, trading as t } from '../sql/registry-sql';
+import { THRESHOLDS } from '../thresholds';
+import type { RuleGroupSpec } from './rule-spec';
+
+const DAY_S = 86_400;
+const inRange = (col = 'timestamp') => `$__timeFilter(${col})`;
+const stale = THRESHOLDS.staleSeconds;
+const gib = (bytes: number) => `${(bytes / 1024 ** 3).toFixed(1)} GiB`;
+
+/** Latest sample per key in the range, as a subquery. */
+const latest = (table: string, columns: string, keys: string, where = inRange()) =>
+  `(SELECT ${columns} FROM ${table} WHERE ${where} LATEST ON timestamp PARTITION BY ${keys})`;
+
+/**
+ * Every alert rule, by group. Staleness rules look back a day so that something silent for
+ * longer than the window still alerts (a daemon gone for over a day counts as decommissioned).
+ */
+export const RULE_GROUPS: RuleGroupSpec[] = [
+  {
+    name: 'daemons',
+    interval: '30s',
+    rules: [
+      {
+        uid: 'tw-daemon-down',
+        title: 'Daemon down or stale',
+        severity: 'critical',
+        sql: `SELECT $__toTime AS time, host, env,
+                CASE WHEN NOT running THEN 2 WHEN timestamp < dateadd('s', -${stale}, $__toTime) THEN 1 ELSE 0 END AS value
+              FROM ${latest(`${d}`, `${d.c.timestamp}, ${d.c.host}, ${d.c.env}, ${d.c.running}`, `${d.c.host}, ${d.c.env}`)}`,
+        windowSeconds: DAY_S,
+        reducer: 'last',
+        threshold: { type: 'gt', params: [0] },
+        for: '0s',
+        summary: 'Daemon {{ $labels.host }} ({{ $labels.env }}) is down or stale',
+        description: `Daemon {{ $labels.host }} in {{ $labels.env }} reported running = false (value 2) or sent no status sample for ${stale} s (value 1).`,
+        panel: { dashboard: healthDashboard, title: 'Running state' },
+      },
+      {
+        uid: 'tw-daemon-memory',
+        title: 'Daemon memory high',
+        severity: 'warning',
+        sql: `SELECT timestamp, host, env, avg(${d.c.memory_rss_bytes}) AS value
+              FROM ${d} WHERE ${inRange()} SAMPLE BY 1m`,
+        windowSeconds: 300,
+        reducer: 'mean',
+        threshold: { type: 'gt', params: [THRESHOLDS.memoryBytes.warning] },
+        for: '5m',
+        summary: 'Daemon {{ $labels.host }} uses more than ' + gib(THRESHOLDS.memoryBytes.warning) + ' of memory',
+        description: `Resident memory of {{ $labels.host }} ({{ $labels.env }}) averaged {{ humanize1024 $values.B.Value }}B over 5 minutes (limit ${gib(THRESHOLDS.memoryBytes.warning)}).`,
+        panel: { dashboard: healthDashboard, title: 'Memory (RSS)' },
+      },
+      {
+        uid: 'tw-daemon-cpu',
+        title: 'Daemon CPU high',
+        severity: 'warning',
+        sql: `SELECT timestamp, host, env, avg(${d.c.cpu_percent}) AS value
+              FROM ${d} WHERE ${inRange()} SAMPLE BY 1m`,
+        windowSeconds: 300,
+        reducer: 'mean',
+        threshold: { type: 'gt', params: [THRESHOLDS.cpuPercent.warning] },
+        for: '5m',
+        summary: `Daemon {{ $labels.host }} CPU above ${THRESHOLDS.cpuPercent.warning} %`,
+        description: `CPU of {{ $labels.host }} ({{ $labels.env }}) averaged {{ humanize $values.B.Value }} % over 5 minutes.`,
+        panel: { dashboard: healthDashboard, title: 'CPU' },
+      },
+      {
+        uid: 'tw-daemon-errors',
+        title: 'Daemon error rate high',
+        severity: 'warning',
+        sql: `SELECT $__toTime AS time, host, env, sum(increase) * 60.0 / datediff('s', $__fromTime, $__toTime) AS value
+              FROM ${counterIncrease({ table: d, counter: d.c.error_count, series: [d.c.host, d.c.env], where: inRange() })}`,
+        windowSeconds: 600,
+        reducer: 'last',
+        threshold: { type: 'gt', params: [THRESHOLDS.errorsPerMinute.warning] },
+        for: '5m',
+        summary: `Daemon {{ $labels.host }} logs more than ${THRESHOLDS.errorsPerMinute.warning} error(s) per minute`,
+        description: 'Daemon {{ $labels.host }} ({{ $labels.env }}) averaged {{ humanize $values.B.Value }} errors per minute over 10 minutes; see its last error on the Health dashboard.',
+        panel: { dashboard: healthDashboard, title: 'Error rate' },
+      },
+    ],
+  },
+  {
+    name: 'exchanges',
+    interval: '30s',
+    rules: [
+      {
+        uid: 'tw-exchange-disconnected',
+        title: 'Exchange disconnected',
+        severity: 'critical',
+        sql: `SELECT $__toTime AS time, exchange, host, env, CASE WHEN connected THEN 0 ELSE 1 END AS value
+              FROM ${latest(`${x}`, `${x.c.timestamp}, ${x.c.exchange}, ${x.c.host}, ${x.c.env}, ${x.c.connected}`, `${x.c.exchange}, ${x.c.host}`)}`,
+        windowSeconds: DAY_S,
+        reducer: 'last',
+        threshold: { type: 'gt', params: [0] },
+        for: '0s',
+        summary: 'Exchange {{ $labels.exchange }} disconnected (seen from {{ $labels.host }})',
+        description: 'The WebSocket feed of {{ $labels.exchange }} probed from {{ $labels.host }} ({{ $labels.env }}) is disconnected.',
+        panel: { dashboard: exchangeDashboard, title: 'Connection status' },
+      },
+      {
+        uid: 'tw-exchange-stale',
+        title: 'Exchange feed stale',
+        severity: 'warning',
+        sql: `SELECT $__toTime AS time, exchange, host, env,
+                CASE WHEN connected THEN datediff('s', coalesce(last_message_at, timestamp), $__toTime) ELSE 0 END AS value
+              FROM ${latest(`${x}`, `${x.c.timestamp}, ${x.c.exchange}, ${x.c.host}, ${x.c.env}, ${x.c.connected}, ${x.c.last_message_at}`, `${x.c.exchange}, ${x.c.host}`)}`,
+        windowSeconds: DAY_S,
+        reducer: 'last',
+        threshold: { type: 'gt', params: [stale] },
+        for: '0s',
+        summary: 'Exchange {{ $labels.exchange }} feed silent (seen from {{ $labels.host }})',
+        description: `{{ $labels.exchange }} is connected from {{ $labels.host }} but its last message (or status sample) is {{ $values.B.Value }} s old (limit ${stale} s).`,
+        panel: { dashboard: exchangeDashboard, title: 'Last message age' },
+      },
+      {
+        uid: 'tw-exchange-latency',
+        title: 'Exchange latency high',
+        severity: 'warning',
+        sql: `SELECT timestamp, exchange, host, env, avg(${x.c.latency_ms}) AS value
+              FROM ${x} WHERE ${inRange()} SAMPLE BY 1m`,
+        windowSeconds: 300,
+        reducer: 'mean',
+        threshold: { type: 'gt', params: [THRESHOLDS.latencyMs.warning] },
+        for: '5m',
+        summary: `Exchange {{ $labels.exchange }} latency above ${THRESHOLDS.latencyMs.warning} ms`,
+        description: 'WebSocket round trip to {{ $labels.exchange }} from {{ $labels.host }} averaged {{ humanize $values.B.Value }} ms over 5 minutes.',
+        panel: { dashboard: exchangeDashboard, title: 'WebSocket latency' },
+      },
+      {
+        uid: 'tw-exchange-reconnects',
+        title: 'Exchange reconnect storm',
+        severity: 'warning',
+        sql: `SELECT $__toTime AS time, exchange, host, env, sum(increase) AS value
+              FROM ${counterIncrease({ table: x, counter: x.c.reconnect_count, series: [x.c.exchange, x.c.host], keep: [x.c.env], where: inRange() })}`,
+        windowSeconds: 600,
+        reducer: 'last',
+        threshold: { type: 'gt', params: [THRESHOLDS.reconnectsPer10m.warning] },
+        for: '0s',
+        summary: 'Exchange {{ $labels.exchange }} keeps reconnecting (seen from {{ $labels.host }})',
+        description: `{{ $labels.exchange }} reconnected {{ $values.B.Value }} times in 10 minutes from {{ $labels.host }} (limit ${THRESHOLDS.reconnectsPer10m.warning}).`,
+        panel: { dashboard: exchangeDashboard, title: 'Reconnections' },
+      },
+    ],
+  },
+  {
+    name: 'pipeline',
+    interval: '1m',
+    rules: [
+      {
+        uid: 'tw-pipeline-gap',
+        title: 'Pipeline data gap',
+        severity: 'warning',
+        sql: `SELECT $__toTime AS time, exchange, data_type, host, sum(CASE WHEN ${p.c.gap_detected} THEN 1 ELSE 0 END) AS value
+              FROM ${p} WHERE ${inRange()}`,
+        windowSeconds: 900,
+        reducer: 'last',
+        threshold: { type: 'gt', params: [0] },
+        for: '0s',
+        summary: 'Data gap in {{ $labels.data_type }} from {{ $labels.exchange }}',
+        description: '{{ $labels.host }} detected {{ $values.B.Value }} gap(s) in {{ $labels.exchange }} {{ $labels.data_type }} data in the last 15 minutes.',
+        panel: { dashboard: pipelineDashboard, title: 'Data gaps' },
+      },
+      {
+        uid: 'tw-pipeline-oi-stalled',
+        title: 'OI fetches stalled',
+        severity: 'critical',
+        sql: `SELECT $__toTime AS time, exchange, host, datediff('s', timestamp, $__toTime) / 60.0 AS value
+              FROM ${latest(`${p}`, `${p.c.timestamp}, ${p.c.exchange}, ${p.c.host}`, `${p.c.exchange}, ${p.c.host}`, `${inRange()} AND ${p.c.data_type} = ${literal('oi')}`)}`,
+        windowSeconds: DAY_S,
+        reducer: 'last',
+        threshold: { type: 'gt', params: [THRESHOLDS.oiStalledMinutes] },
+        for: '0s',
+        summary: 'No open-interest fetch from {{ $labels.exchange }} for {{ humanize $values.B.Value }} minutes',
+        description: `{{ $labels.host }} has recorded no OI fetch from {{ $labels.exchange }} for more than ${THRESHOLDS.oiStalledMinutes} minutes.`,
+        panel: { dashboard: pipelineDashboard, title: 'OI fetches per hour' },
+      },
+    ],
+  },
+  {
+    name: 'trading',
+    interval: '30s',
+    rules: [
+      {
+        uid: 'tw-trading-drawdown-warning',
+        title: 'Strategy drawdown warning',
+        severity: 'warning',
+        sql: drawdownSql(),
+        windowSeconds: 900,
+        reducer: 'last',
+        // A band, so that a critical drawdown is not also notified as a warning.
+        threshold: { type: 'within_range', params: [THRESHOLDS.drawdownPercent.warning, THRESHOLDS.drawdownPercent.critical] },
+        for: '1m',
+        summary: `Strategy {{ $labels.strategy }} drawdown above ${THRESHOLDS.drawdownPercent.warning} %`,
+        description: 'Strategy {{ $labels.strategy }} ({{ $labels.env }}) is {{ humanize $values.B.Value }} % below its peak equity.',
+        panel: { dashboard: tradingDashboard, title: 'Drawdown' },
+      },
+      {
+        uid: 'tw-trading-drawdown-critical',
+        title: 'Strategy drawdown critical',
+        severity: 'critical',
+        sql: drawdownSql(),
+        windowSeconds: 900,
+        reducer: 'last',
+        threshold: { type: 'gt', params: [THRESHOLDS.drawdownPercent.critical] },
+        for: '0s',
+        summary: `Strategy {{ $labels.strategy }} drawdown above ${THRESHOLDS.drawdownPercent.critical} %`,
+        description: 'Strategy {{ $labels.strategy }} ({{ $labels.env }}) is {{ humanize $values.B.Value }} % below its peak equity.',
+        panel: { dashboard: tradingDashboard, title: 'Drawdown' },
+      },
+    ],
+  },
+];
+
+function drawdownSql(): string {
+  return `SELECT $__toTime AS time, strategy, env, max(drawdown) AS value
+          FROM ${latest(`${t}`, `${t.c.timestamp}, ${t.c.strategy}, ${t.c.env}, ${t.c.drawdown}`, `${t.c.strategy}, ${t.c.symbol}, ${t.c.venue}, ${t.c.env}`)}`;
+}
