@@ -1,0 +1,63 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { MetricsClient } from '@tradewatch/questdb-client';
+import { questDbUrl, uniqueName, waitForCount } from '@tradewatch/questdb-client/testing';
+
+const ROOT = join(__dirname, '../../..');
+
+/** The service as a process: started by its entry point, stopped by a signal. */
+describe('collector process lifecycle (real QuestDB)', () => {
+  let child: ChildProcess | undefined;
+  afterEach(() => {
+    if (child && child.exitCode === null) child.kill('SIGKILL');
+  });
+
+  it.each(['SIGTERM', 'SIGINT'] as const)('%s stops collectors, flushes aggregated rows and exits 0', async (signal) => {
+    child = spawn(join(ROOT, 'node_modules/.bin/tsx'), ['--tsconfig', 'tsconfig.base.json', 'apps/collector/src/main.ts'], {
+      cwd: ROOT,
+      env: { ...process.env, QUESTDB_URL: questDbUrl(), COLLECTOR_PORT: '0', COLLECTOR_DEMO: '', COLLECTOR_CONFIG: '', COLLECTOR_TOKENS: '', LOG_LEVEL: 'info' },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    const logs: Record<string, unknown>[] = [];
+    const listening = new Promise<string>((resolve) => {
+      createInterface({ input: child!.stdout! }).on('line', (line) => {
+        const entry = JSON.parse(line) as Record<string, unknown>;
+        logs.push(entry);
+        if (entry['msg'] === 'collector listening') resolve(String(entry['url']));
+      });
+    });
+    const url = await listening;
+
+    // Fetch events are aggregated in memory until the next interval (60 s by default) — or shutdown.
+    const host = uniqueName('lifecycle');
+    const event = { host, env: 'dev', exchange: 'okx', symbol: 'BTC/USDT:USDT', data_type: 'oi', records: 3, bytes: 30, latency_ms: 5, data_timestamp: new Date().toISOString() };
+    const res = await fetch(`${url}/v1/events/fetch`, { method: 'POST', body: JSON.stringify(event) });
+    expect(res.status).toBe(202);
+    child.kill(signal);
+    const [code] = await once(child, 'exit');
+    expect(code).toBe(0);
+    expect(logs.map((l) => l['msg'])).toEqual(expect.arrayContaining(['shutting down: stopping collectors and draining', 'stopped']));
+
+    const client = await MetricsClient.connect({ url: questDbUrl() });
+    try {
+      expect(await waitForCount(client, `SELECT count() FROM pipeline_metrics WHERE host = '${host}' AND records_count = 3`, 1, 5_000)).toBe(1);
+    } finally {
+      await client.close();
+    }
+  });
+
+  it('a bad configuration value stops start-up with exit code 2 and names the variable', async () => {
+    child = spawn(join(ROOT, 'node_modules/.bin/tsx'), ['--tsconfig', 'tsconfig.base.json', 'apps/collector/src/main.ts'], {
+      cwd: ROOT,
+      env: { ...process.env, QUESTDB_URL: questDbUrl(), COLLECTOR_PORT: 'http' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+    const [code] = await once(child, 'exit');
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/COLLECTOR_PORT: must be a port number/);
+  });
+});
