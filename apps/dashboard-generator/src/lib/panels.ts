@@ -46,8 +46,8 @@ export function levelSteps(levels?: Levels): dashboard.Threshold[] {
   return steps;
 }
 
-function thresholds(levels?: Levels) {
-  return new dashboard.ThresholdsConfigBuilder().mode(dashboard.ThresholdsMode.Absolute).steps(levelSteps(levels));
+function thresholds(steps: dashboard.Threshold[]) {
+  return new dashboard.ThresholdsConfigBuilder().mode(dashboard.ThresholdsMode.Absolute).steps(steps);
 }
 
 function valueMappings(states: readonly StateMapping[]): dashboard.ValueMapping[] {
@@ -100,7 +100,7 @@ export interface TimeSeriesPanel extends PanelBase {
 export function timeSeriesPanel(p: TimeSeriesPanel): timeseries.PanelBuilder {
   let b = base(new timeseries.PanelBuilder(), p)
     .unit(p.unit)
-    .thresholds(thresholds(p.levels))
+    .thresholds(thresholds(levelSteps(p.levels)))
     .thresholdsStyle(
       new common.GraphThresholdsStyleConfigBuilder().mode(
         p.levels ? common.GraphThresholdsStyleMode.Dashed : common.GraphThresholdsStyleMode.Off,
@@ -134,13 +134,9 @@ export interface StatPanel extends PanelBase {
 
 /** One big value per row of a table query: per host, per exchange, per strategy. */
 export function statPanel(p: StatPanel): stat.PanelBuilder {
-  let b = base(new stat.PanelBuilder(), p)
+  let b = bigValuePerRow(base(new stat.PanelBuilder(), p), p.field, p.levels ? common.BigValueColorMode.Background : common.BigValueColorMode.Value)
     .unit(p.unit)
-    .thresholds(thresholds(p.levels))
-    .colorMode(p.levels ? common.BigValueColorMode.Background : common.BigValueColorMode.Value)
-    .graphMode(common.BigValueGraphMode.None)
-    .textMode(common.BigValueTextMode.ValueAndName)
-    .reduceOptions(perRow(p.field));
+    .thresholds(thresholds(levelSteps(p.levels)));
   if (p.decimals !== undefined) b = b.decimals(p.decimals);
   return b;
 }
@@ -152,13 +148,13 @@ export interface TrafficLightPanel extends PanelBase {
 
 /** A stat per row whose value maps to a coloured word: up, stale, down. */
 export function trafficLightPanel(p: TrafficLightPanel): stat.PanelBuilder {
-  return base(new stat.PanelBuilder(), p)
+  return bigValuePerRow(base(new stat.PanelBuilder(), p), p.field, common.BigValueColorMode.Background)
     .mappings(valueMappings(p.states))
-    .thresholds(new dashboard.ThresholdsConfigBuilder().mode(dashboard.ThresholdsMode.Absolute).steps(stateSteps(p.states)))
-    .colorMode(common.BigValueColorMode.Background)
-    .graphMode(common.BigValueGraphMode.None)
-    .textMode(common.BigValueTextMode.ValueAndName)
-    .reduceOptions(perRow(p.field));
+    .thresholds(thresholds(stateSteps(p.states)));
+}
+
+function bigValuePerRow(b: stat.PanelBuilder, field: string, colorMode: common.BigValueColorMode): stat.PanelBuilder {
+  return b.colorMode(colorMode).graphMode(common.BigValueGraphMode.None).textMode(common.BigValueTextMode.ValueAndName).reduceOptions(perRow(field));
 }
 
 export interface StateTimelinePanel extends PanelBase {
@@ -169,7 +165,7 @@ export interface StateTimelinePanel extends PanelBase {
 export function stateTimelinePanel(p: StateTimelinePanel): statetimeline.PanelBuilder {
   return base(new statetimeline.PanelBuilder(), p)
     .mappings(valueMappings(p.states))
-    .thresholds(new dashboard.ThresholdsConfigBuilder().mode(dashboard.ThresholdsMode.Absolute).steps(stateSteps(p.states)))
+    .thresholds(thresholds(stateSteps(p.states)))
     .showValue(common.VisibilityMode.Never)
     .mergeValues(true)
     .rowHeight(0.8)
@@ -188,7 +184,7 @@ export interface BarGaugePanel extends PanelBase {
 export function barGaugePanel(p: BarGaugePanel): bargauge.PanelBuilder {
   let b = base(new bargauge.PanelBuilder(), p)
     .unit(p.unit)
-    .thresholds(thresholds(p.levels))
+    .thresholds(thresholds(levelSteps(p.levels)))
     .displayMode(common.BarGaugeDisplayMode.Gradient)
     .orientation(common.VizOrientation.Horizontal)
     .reduceOptions(perRow(p.field));

@@ -13,6 +13,15 @@ const gib = (bytes: number) => `${(bytes / 1024 ** 3).toFixed(1)} GiB`;
 const latest = (table: string, columns: string, keys: string, where = inRange()) =>
   `(SELECT ${columns} FROM ${table} WHERE ${where} LATEST ON timestamp PARTITION BY ${keys})`;
 
+/** A column averaged per minute over 5 minutes, over the limit for 5 minutes: resources, latency. */
+const sustainedAverage = (table: string, labels: string, column: string) =>
+  ({
+    sql: `SELECT timestamp, ${labels}, avg(${column}) AS value FROM ${table} WHERE ${inRange()} SAMPLE BY 1m`,
+    windowSeconds: 300,
+    reducer: 'mean',
+    for: '5m',
+  }) as const;
+
 /**
  * Every alert rule, by group. Staleness rules look back a day so that something silent for
  * longer than the window still alerts (a daemon gone for over a day counts as decommissioned).
@@ -41,12 +50,8 @@ export const RULE_GROUPS: RuleGroupSpec[] = [
         uid: 'tw-daemon-memory',
         title: 'Daemon memory high',
         severity: 'warning',
-        sql: `SELECT timestamp, host, env, avg(${d.c.memory_rss_bytes}) AS value
-              FROM ${d} WHERE ${inRange()} SAMPLE BY 1m`,
-        windowSeconds: 300,
-        reducer: 'mean',
+        ...sustainedAverage(`${d}`, `${d.c.host}, ${d.c.env}`, d.c.memory_rss_bytes),
         threshold: { type: 'gt', params: [THRESHOLDS.memoryBytes.warning] },
-        for: '5m',
         summary: 'Daemon {{ $labels.host }} uses more than ' + gib(THRESHOLDS.memoryBytes.warning) + ' of memory',
         description: `Resident memory of {{ $labels.host }} ({{ $labels.env }}) averaged {{ humanize1024 $values.B.Value }}B over 5 minutes (limit ${gib(THRESHOLDS.memoryBytes.warning)}).`,
         panel: { dashboard: healthDashboard, title: 'Memory (RSS)' },
@@ -55,12 +60,8 @@ export const RULE_GROUPS: RuleGroupSpec[] = [
         uid: 'tw-daemon-cpu',
         title: 'Daemon CPU high',
         severity: 'warning',
-        sql: `SELECT timestamp, host, env, avg(${d.c.cpu_percent}) AS value
-              FROM ${d} WHERE ${inRange()} SAMPLE BY 1m`,
-        windowSeconds: 300,
-        reducer: 'mean',
+        ...sustainedAverage(`${d}`, `${d.c.host}, ${d.c.env}`, d.c.cpu_percent),
         threshold: { type: 'gt', params: [THRESHOLDS.cpuPercent.warning] },
-        for: '5m',
         summary: `Daemon {{ $labels.host }} CPU above ${THRESHOLDS.cpuPercent.warning} %`,
         description: `CPU of {{ $labels.host }} ({{ $labels.env }}) averaged {{ humanize $values.B.Value }} % over 5 minutes.`,
         panel: { dashboard: healthDashboard, title: 'CPU' },
@@ -118,12 +119,8 @@ export const RULE_GROUPS: RuleGroupSpec[] = [
         uid: 'tw-exchange-latency',
         title: 'Exchange latency high',
         severity: 'warning',
-        sql: `SELECT timestamp, exchange, host, env, avg(${x.c.latency_ms}) AS value
-              FROM ${x} WHERE ${inRange()} SAMPLE BY 1m`,
-        windowSeconds: 300,
-        reducer: 'mean',
+        ...sustainedAverage(`${x}`, `${x.c.exchange}, ${x.c.host}, ${x.c.env}`, x.c.latency_ms),
         threshold: { type: 'gt', params: [THRESHOLDS.latencyMs.warning] },
-        for: '5m',
         summary: `Exchange {{ $labels.exchange }} latency above ${THRESHOLDS.latencyMs.warning} ms`,
         description: 'WebSocket round trip to {{ $labels.exchange }} from {{ $labels.host }} averaged {{ humanize $values.B.Value }} ms over 5 minutes.',
         panel: { dashboard: exchangeDashboard, title: 'WebSocket latency' },
