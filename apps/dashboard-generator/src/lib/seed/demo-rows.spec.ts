@@ -1,0 +1,47 @@
+import { DEFAULT_VALIDATION_OPTIONS, formatIsoMicros, TABLES, validateRows, type TableName } from '@tradewatch/models';
+import { daemonRows, exchangeRows, pipelineRows, tradingRows } from './demo-rows';
+import { demoUniverse } from './demo-universe';
+
+const universe = demoUniverse({ prefix: 'spec', hosts: 2, symbols: 3, strategies: 2 });
+const cadence = { pipelineSeconds: 60, daemonSeconds: 30, exchangeSeconds: 30, tradingSeconds: 30 };
+const range = { fromMs: Date.UTC(2026, 0, 10), toMs: Date.UTC(2026, 0, 11) };
+
+/** Stored rows back to API input (timestamps as ISO strings), to run them through the registry's validation. */
+function asInput(table: TableName, rows: object[]): object[] {
+  const def = TABLES[table].columns as Record<string, { type: string }>;
+  return rows.map((row) =>
+    Object.fromEntries(Object.entries(row).map(([k, v]) => [k, def[k].type === 'TIMESTAMP' && typeof v === 'number' ? formatIsoMicros(v) : v])),
+  );
+}
+
+describe('demo rows', () => {
+  const options = { ...DEFAULT_VALIDATION_OPTIONS, now: () => range.toMs };
+  const daemon = [...daemonRows(universe, cadence, range)];
+  const exchange = [...exchangeRows(universe, cadence, range)];
+  const pipeline = [...pipelineRows(universe, cadence, range)];
+  const trading = [...tradingRows(universe, cadence, range)];
+
+  it('pass the table registry validation', () => {
+    expect(validateRows('daemon_metrics', asInput('daemon_metrics', daemon), options)).toHaveLength(daemon.length);
+    expect(validateRows('exchange_status', asInput('exchange_status', exchange), options)).toHaveLength(exchange.length);
+    expect(validateRows('pipeline_metrics', asInput('pipeline_metrics', pipeline), options)).toHaveLength(pipeline.length);
+    expect(validateRows('trading_metrics', asInput('trading_metrics', trading), options)).toHaveLength(trading.length);
+  });
+
+  it('come in time order at the cadence, one row per entity and tick', () => {
+    const ticks = 86_400 / cadence.daemonSeconds;
+    expect(daemon).toHaveLength(ticks * universe.hosts.length);
+    expect(daemon.every((r, i) => i === 0 || r.timestamp >= daemon[i - 1].timestamp)).toBe(true);
+  });
+
+  it('contain the incidents dashboards and alerts exist for: restarts, a down daemon, disconnects and gaps', () => {
+    const restarts = daemon.filter((r, i) => {
+      const prev = daemon.slice(0, i).reverse().find((p) => p.host === r.host);
+      return prev !== undefined && r.uptime_seconds! < prev.uptime_seconds! && r.fetch_count! < prev.fetch_count!;
+    });
+    expect(restarts.map((r) => r.host).sort()).toEqual([...universe.hosts].sort());
+    expect(daemon.some((r) => !r.running && r.last_error)).toBe(true);
+    expect(new Set(exchange.filter((r) => !r.connected).map((r) => r.exchange))).toEqual(new Set(universe.exchanges));
+    expect(new Set(pipeline.filter((r) => r.gap_detected).map((r) => `${r.exchange}/${r.data_type}`)).size).toBe(universe.exchanges.length);
+  });
+});
