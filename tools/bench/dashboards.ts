@@ -1,0 +1,155 @@
+/**
+ * Dashboard query benchmark (SPEC.md §7: every query of a dashboard over 30 days of reference
+ * data, together, in under 1 s).
+ *
+ *   npm run bench:dashboards -- [--days 30] [--runs 5] [--reuse] [--data-dir .data/bench-dashboards]
+ *
+ * Reference data: 4 exchanges × 50 symbols × 3 data types every minute, 2 daemons and their
+ * exchange probes every 5 s, 2 strategies (one symbol each) every second: about 36 million rows. Seeded through MetricsClient
+ * (ILP) into its own QuestDB (started here on free ports, data kept in --data-dir so that
+ * `--reuse` skips seeding next time), or into QUESTDB_URL when set.
+ * Each dashboard's whole query set (variables, then every panel, one after the other, as
+ * expanded for Grafana with every variable at All) is timed at 24 h and 30 d ranges; the
+ * Markdown table shows medians of --runs runs.
+ */
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { TABLE_NAMES } from '@tradewatch/models';
+import { MetricsClient } from '@tradewatch/questdb-client';
+import { DASHBOARDS } from '../../apps/dashboard-generator/src/lib/dashboards';
+import { dashboardQueries, runQuery, variableOptions, type Selection } from '../../apps/dashboard-generator/src/lib/dashboard-queries';
+import { demoUniverse } from '../../apps/dashboard-generator/src/lib/seed/demo-universe';
+import { seedDemoData } from '../../apps/dashboard-generator/src/lib/seed/seed';
+import { findFreePorts, startQuestDb, type QuestDbHandle } from '../questdb/src';
+
+const DAY_MS = 86_400_000;
+const CADENCE = { pipelineSeconds: 60, daemonSeconds: 5, exchangeSeconds: 5, tradingSeconds: 1 };
+const UNIVERSE = demoUniverse({ prefix: 'bench', hosts: 2, symbols: 50, strategies: 2, symbolsPerStrategy: 1 });
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+const fmt = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(0)} ms`);
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      days: { type: 'string', default: '30' },
+      runs: { type: 'string', default: '5' },
+      reuse: { type: 'boolean', default: false },
+      'data-dir': { type: 'string', default: '.data/bench-dashboards' },
+    },
+  });
+  const days = Number(values.days);
+  const runs = Number(values.runs);
+  if (!Number.isInteger(days) || days < 1 || !Number.isInteger(runs) || runs < 1) throw new Error('--days and --runs must be positive integers');
+
+  let server: QuestDbHandle | undefined;
+  let url = process.env['QUESTDB_URL'];
+  if (!url) {
+    const [httpPort, pgPort, ilpPort, minPort] = await findFreePorts(4);
+    console.error(`starting QuestDB in ${resolve(values['data-dir'])} …`);
+    server = await startQuestDb({ dataDir: resolve(values['data-dir']), httpPort, pgPort, ilpPort, minPort, javaOpts: ['-Xmx2g'] });
+    url = server.httpUrl;
+  }
+  const client = await MetricsClient.connect({ url, batchRows: 100_000, flushIntervalMs: 60_000 });
+  try {
+    await client.bootstrap();
+    const toMs = await dataEnd(client, values.reuse, days);
+    const fromMs = toMs - days * DAY_MS;
+    const counts = await rowCounts(client);
+    console.log(`\nData: ${days} days to ${new Date(toMs).toISOString()}; rows: ${TABLE_NAMES.map((t) => `${t} ${counts[t].toLocaleString('en')}`).join(', ')}\n`);
+
+    const ranges = [
+      { label: '24 h', ms: DAY_MS },
+      { label: `${days} d`, ms: days * DAY_MS },
+    ];
+    const lines = [
+      `| dashboard | queries | ${ranges.map((r) => `${r.label} (median of ${runs})`).join(' | ')} | slowest query at ${ranges[1].label} |`,
+      `|---|---:|${ranges.map(() => '---:').join('|')}|---|`,
+    ];
+    for (const def of DASHBOARDS) {
+      const dashboard = def.build();
+      const queries = dashboardQueries(dashboard);
+      const cells: string[] = [];
+      let slowest = '';
+      for (const range of ranges) {
+        const from = toMs - range.ms;
+        const selection: Selection = Object.fromEntries((dashboard.templating.list ?? []).map((v) => [v.name, 'all']));
+        const allValues = await variableOptions(client, dashboard, from, toMs);
+        const totals: number[] = [];
+        const perQuery = new Map<string, number[]>();
+        for (let i = 0; i < runs + 1; i++) {
+          let total = 0;
+          for (const q of queries) {
+            const run = await runQuery(client, q, { fromMs: from, toMs, selection, allValues });
+            total += run.ms;
+            if (i > 0) perQuery.set(q.name, [...(perQuery.get(q.name) ?? []), run.ms]);
+          }
+          if (i > 0) totals.push(total); // run 0 warms caches and is not counted
+        }
+        cells.push(fmt(median(totals)));
+        const [name, ms] = [...perQuery].map(([n, xs]) => [n, median(xs)] as const).sort((a, b) => b[1] - a[1])[0];
+        slowest = `${name} ${fmt(ms)}`;
+        console.error(`${def.title} ${range.label}: ${fmt(median(totals))}`);
+      }
+      lines.push(`| ${def.title} | ${queries.length} | ${cells.join(' | ')} | ${slowest} |`);
+    }
+    console.log(lines.join('\n'));
+  } finally {
+    await client.close();
+    await server?.stop();
+  }
+}
+
+/** Seeds the reference data (unless reused) and returns where it ends. */
+async function dataEnd(client: MetricsClient, reuse: boolean | undefined, days: number): Promise<number> {
+  if (reuse) {
+    const { rows } = await client.query<{ last: string | null; first: string | null }>(
+      "SELECT min(timestamp) first, max(timestamp) last FROM daemon_metrics WHERE host = 'bench-daemon-1'",
+    );
+    const first = rows[0]?.first;
+    const last = rows[0]?.last;
+    if (first && last && Date.parse(last) - Date.parse(first) >= days * DAY_MS - 60_000) {
+      console.error(`reusing seeded data ${first} … ${last}`);
+      return Date.parse(last) + 5_000;
+    }
+    console.error('no complete seeded data to reuse: seeding');
+  }
+  const toMs = Math.floor(Date.now() / 60_000) * 60_000;
+  const started = performance.now();
+  let lastReport = 0;
+  const report = await seedDemoData(client, {
+    fromMs: toMs - days * DAY_MS,
+    toMs,
+    universe: UNIVERSE,
+    cadence: CADENCE,
+    chunkRows: 100_000,
+    onProgress: (table, rows) => {
+      const now = performance.now();
+      if (now - lastReport > 5_000) {
+        lastReport = now;
+        console.error(`seeding ${table}: ${rows.toLocaleString('en')} rows (${((now - started) / 1000).toFixed(0)} s)`);
+      }
+    },
+  });
+  const seconds = (performance.now() - started) / 1000;
+  const total = Object.values(report).reduce((a, b) => a + b, 0);
+  console.error(`seeded ${total.toLocaleString('en')} rows in ${seconds.toFixed(0)} s (${Math.round(total / seconds).toLocaleString('en')} rows/s, WAL applied)`);
+  return toMs;
+}
+
+async function rowCounts(client: MetricsClient): Promise<Record<string, number>> {
+  const out: Record<string, number> = {};
+  for (const t of TABLE_NAMES) {
+    const { rows } = await client.query<{ n: number }>(`SELECT count() n FROM ${t}`);
+    out[t] = Number(rows[0]?.n ?? 0);
+  }
+  return out;
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exitCode = 1;
+});
