@@ -21,24 +21,24 @@ interface DaemonState {
 export class DaemonSimulator {
   private readonly daemons = new Map<string, DaemonState>();
 
+  private readonly server: Server;
+
   private constructor(
-    private readonly server: Server,
     hosts: readonly string[],
     private readonly restartProbability: number,
   ) {
     for (const host of hosts) this.daemons.set(host, fresh(host));
-  }
-
-  static async start(hosts: readonly string[], options: { restartProbability?: number } = {}): Promise<DaemonSimulator> {
-    let sim: DaemonSimulator | undefined;
-    const server = createServer((req, res) => {
+    this.server = createServer((req, res) => {
       const host = /^\/daemons\/([^/]+)\/status$/.exec(req.url ?? '')?.[1];
-      const body = host ? sim?.status(decodeURIComponent(host)) : undefined;
+      const body = host ? this.status(decodeURIComponent(host)) : undefined;
       res.writeHead(body ? 200 : 404, { 'content-type': 'application/json' });
       res.end(JSON.stringify(body ?? { error: 'not found' }));
     });
-    sim = new DaemonSimulator(server, hosts, options.restartProbability ?? 0.002);
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  }
+
+  static async start(hosts: readonly string[], options: { restartProbability?: number } = {}): Promise<DaemonSimulator> {
+    const sim = new DaemonSimulator(hosts, options.restartProbability ?? 0.002);
+    await new Promise<void>((resolve) => sim.server.listen(0, '127.0.0.1', resolve));
     return sim;
   }
 

@@ -7,8 +7,9 @@ type JsonSchema = Record<string, unknown>;
 
 /** The input shape of a zod schema (timestamps are ISO strings on the wire). */
 function inputSchema(schema: z.ZodType): JsonSchema {
-  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
-  return rest;
+  const json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
+  delete json['$schema']; // the OpenAPI document declares the dialect once
+  return json;
 }
 
 const oneOrMany = (ref: string): JsonSchema => ({
