@@ -57,7 +57,6 @@ async function main(): Promise<void> {
   try {
     await client.bootstrap();
     const toMs = await dataEnd(client, values.reuse, days);
-    const fromMs = toMs - days * DAY_MS;
     const counts = await rowCounts(client);
     console.log(`\nData: ${days} days to ${new Date(toMs).toISOString()}; rows: ${TABLE_NAMES.map((t) => `${t} ${counts[t].toLocaleString('en')}`).join(', ')}\n`);
 

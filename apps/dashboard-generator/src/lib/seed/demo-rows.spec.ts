@@ -37,7 +37,7 @@ describe('demo rows', () => {
   it('contain the incidents dashboards and alerts exist for: restarts, a down daemon, disconnects and gaps', () => {
     const restarts = daemon.filter((r, i) => {
       const prev = daemon.slice(0, i).reverse().find((p) => p.host === r.host);
-      return prev !== undefined && r.uptime_seconds! < prev.uptime_seconds! && r.fetch_count! < prev.fetch_count!;
+      return prev !== undefined && Number(r.uptime_seconds) < Number(prev.uptime_seconds) && Number(r.fetch_count) < Number(prev.fetch_count);
     });
     expect(restarts.map((r) => r.host).sort()).toEqual([...universe.hosts].sort());
     expect(daemon.some((r) => !r.running && r.last_error)).toBe(true);
