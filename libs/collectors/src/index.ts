@@ -2,6 +2,7 @@ export * from './lib/collector';
 export * from './lib/errors';
 export * from './lib/events';
 export * from './lib/buffered-writer';
+export * from './lib/interval-collector';
 export * from './lib/row-recorder';
 export * from './lib/collector-service';
 export * from './lib/metrics/collector-metrics';

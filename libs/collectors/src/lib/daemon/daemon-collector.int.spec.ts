@@ -11,25 +11,26 @@ describe('DaemonCollector (real QuestDB, local status endpoint)', () => {
   let collector: DaemonCollector;
   const host = uniqueName('daemon');
   const errors: string[] = [];
+  const status = {
+    host,
+    running: true,
+    uptime_seconds: 3600.5,
+    fetch_count: 1200,
+    error_count: 3,
+    liquidation_count: 45,
+    memory_rss_bytes: 268435456,
+    cpu_percent: 12.5,
+    parquet_bytes: 1073741824,
+    last_error: 'timeout',
+    last_error_at: '2026-01-01T00:00:00.000000Z',
+  };
+  const exchange = { exchange: 'okx', connected: true, latency_ms: 42.5, reconnect_count: 2 };
 
   beforeAll(async () => {
     fx = await recorderFixture();
     server = createServer((_req, res) => {
       res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({
-        host,
-        running: true,
-        uptime_seconds: 3600.5,
-        fetch_count: 1200,
-        error_count: 3,
-        liquidation_count: 45,
-        memory_rss_bytes: 268435456,
-        cpu_percent: 12.5,
-        parquet_bytes: 1073741824,
-        last_error: 'timeout',
-        last_error_at: '2026-01-01T00:00:00.000000Z',
-        exchanges: [{ exchange: 'okx', connected: true, latency_ms: 42.5, reconnect_count: 2 }],
-      }));
+      res.end(JSON.stringify({ ...status, exchanges: [exchange] }));
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/status`;
@@ -50,22 +51,9 @@ describe('DaemonCollector (real QuestDB, local status endpoint)', () => {
   it('polls the status endpoint; the row and the reported exchanges are queryable within 5 s', async () => {
     await collector.start();
     const [row] = await waitForRows(fx.client, `SELECT * FROM daemon_metrics WHERE host = '${host}' LIMIT 1`, (r) => r.length > 0, 5_000);
-    expect(row).toMatchObject({
-      host,
-      env: 'dev',
-      running: true,
-      uptime_seconds: 3600.5,
-      fetch_count: 1200,
-      error_count: 3,
-      liquidation_count: 45,
-      memory_rss_bytes: 268435456,
-      cpu_percent: 12.5,
-      parquet_bytes: 1073741824,
-      last_error: 'timeout',
-      last_error_at: '2026-01-01T00:00:00.000000Z',
-    });
+    expect(row).toMatchObject({ ...status, env: 'dev' });
     const [ex] = await waitForRows(fx.client, `SELECT * FROM exchange_status WHERE host = '${host}' LIMIT 1`, (r) => r.length > 0);
-    expect(ex).toMatchObject({ exchange: 'okx', env: 'dev', connected: true, latency_ms: 42.5, reconnect_count: 2 });
+    expect(ex).toMatchObject({ ...exchange, env: 'dev' });
     expect(errors).toEqual([]);
   });
 

@@ -34,6 +34,16 @@ const accepted = (what: string) => ({
   },
 });
 
+/** A bearer-protected POST taking one item or an array of the named component schema. */
+const ingestRoute = (summary: string, schema: string, acceptedMeans: string): JsonSchema => ({
+  post: {
+    summary,
+    security: [{ bearer: [] }],
+    requestBody: { required: true, content: { 'application/json': { schema: oneOrMany(`#/components/schemas/${schema}`) } } },
+    responses: { ...accepted(acceptedMeans), ...errorResponses },
+  },
+});
+
 /** The OpenAPI 3.1 document of the collector's HTTP API, generated from the zod models. */
 export function openApiDocument(validation: ValidationOptions, version = '1.0.0'): JsonSchema {
   const schemas: Record<string, JsonSchema> = {
@@ -55,31 +65,18 @@ export function openApiDocument(validation: ValidationOptions, version = '1.0.0'
   const paths: Record<string, JsonSchema> = {};
   for (const [kind, table] of Object.entries(METRIC_ROUTES)) {
     schemas[table] = { ...inputSchema(TABLES[table].schema(validation)), description: TABLES[table].description };
-    paths[`/v1/metrics/${kind}`] = {
-      post: {
-        summary: `Store ${table} rows (all or nothing)`,
-        security: [{ bearer: [] }],
-        requestBody: { required: true, content: { 'application/json': { schema: oneOrMany(`#/components/schemas/${table}`) } } },
-        responses: { ...accepted('The rows are durable'), ...errorResponses },
-      },
-    };
+    paths[`/v1/metrics/${kind}`] = ingestRoute(`Store ${table} rows (all or nothing)`, table, 'The rows are durable');
   }
-  paths['/v1/events/fetch'] = {
-    post: {
-      summary: 'Fetch events of a pipeline daemon, aggregated into pipeline_metrics with gap detection',
-      security: [{ bearer: [] }],
-      requestBody: { required: true, content: { 'application/json': { schema: oneOrMany('#/components/schemas/FetchEvent') } } },
-      responses: { ...accepted('The events were aggregated'), ...errorResponses },
-    },
-  };
-  paths['/v1/events/trading'] = {
-    post: {
-      summary: 'Order, fill, mark and position events, aggregated into trading_metrics',
-      security: [{ bearer: [] }],
-      requestBody: { required: true, content: { 'application/json': { schema: oneOrMany('#/components/schemas/TradingEvent') } } },
-      responses: { ...accepted('The events were applied'), ...errorResponses },
-    },
-  };
+  paths['/v1/events/fetch'] = ingestRoute(
+    'Fetch events of a pipeline daemon, aggregated into pipeline_metrics with gap detection',
+    'FetchEvent',
+    'The events were aggregated',
+  );
+  paths['/v1/events/trading'] = ingestRoute(
+    'Order, fill, mark and position events, aggregated into trading_metrics',
+    'TradingEvent',
+    'The events were applied',
+  );
   const text = (description: string, type: string) => ({ get: { summary: description, responses: { '200': { description, content: { [type]: {} } } } } });
   paths['/metrics'] = text('Prometheus exposition of the collector and the latest monitored values', 'text/plain');
   paths['/health/live'] = text('The process is up', 'application/json');

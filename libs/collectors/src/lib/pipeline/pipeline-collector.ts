@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { type DataType, type EpochMicros, type PipelineMetricsRow } from '@tradewatch/models';
-import type { Collector, ErrorReporter, RowOutput } from '../collector';
-import { BufferedWriter } from '../buffered-writer';
+import { IntervalCollector, type IntervalCollectorDeps } from '../interval-collector';
 import type { FetchEvent } from '../events';
 
 export const pipelineOptionsSchema = z.strictObject({
@@ -22,12 +21,7 @@ export const pipelineOptionsSchema = z.strictObject({
 });
 export type PipelineOptions = z.infer<typeof pipelineOptionsSchema>;
 
-export interface PipelineCollectorDeps {
-  output: RowOutput;
-  onError: ErrorReporter;
-  /** Clock in epoch ms; tests pin it. */
-  now?: () => number;
-}
+export type PipelineCollectorDeps = IntervalCollectorDeps;
 
 interface Series {
   key: Pick<PipelineMetricsRow, 'host' | 'env' | 'exchange' | 'symbol' | 'data_type'>;
@@ -48,28 +42,15 @@ interface Series {
  * the data timestamps by more than that. `gap_duration_seconds` is the length of the silence
  * or of the jump.
  */
-export class PipelineCollector implements Collector {
+export class PipelineCollector extends IntervalCollector<'pipeline_metrics'> {
   readonly name = 'pipeline';
   private readonly series = new Map<string, Series>();
-  private timer: NodeJS.Timeout | undefined;
-  private readonly now: () => number;
-  private readonly writer: BufferedWriter<'pipeline_metrics'>;
 
   constructor(
     private readonly options: PipelineOptions,
-    private readonly deps: PipelineCollectorDeps,
+    deps: PipelineCollectorDeps,
   ) {
-    this.now = deps.now ?? Date.now;
-    this.writer = new BufferedWriter('pipeline_metrics', deps.output, deps.onError);
-  }
-
-  async start(): Promise<void> {
-    this.timer = setInterval(() => void this.tick(), this.options.intervalMs);
-  }
-
-  async stop(): Promise<void> {
-    clearInterval(this.timer);
-    await this.tick();
+    super('pipeline_metrics', options.intervalMs, deps);
   }
 
   /** Adds validated fetch events to the current interval. */
@@ -98,9 +79,7 @@ export class PipelineCollector implements Collector {
     }
   }
 
-  /** Ends the current interval: writes its rows and starts the next. */
-  async tick(): Promise<void> {
-    const now = this.now() * 1000;
+  protected rows(now: number): PipelineMetricsRow[] {
     const rows: PipelineMetricsRow[] = [];
     for (const [id, s] of this.series) {
       const silence = now - s.lastEventAt;
@@ -121,7 +100,7 @@ export class PipelineCollector implements Collector {
       });
       Object.assign(s, { records: 0, bytes: 0, latencySum: 0, events: 0, gap: 0 });
     }
-    await this.writer.write(rows);
+    return rows;
   }
 
   private limitMicros(dataType: DataType): number {

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import type { Environment, TradingMetricsRow } from '@tradewatch/models';
-import { BufferedWriter } from '../buffered-writer';
-import type { Collector, ErrorReporter, RowOutput } from '../collector';
+import { IntervalCollector, type IntervalCollectorDeps } from '../interval-collector';
 import type { TradingEvent } from '../events';
 import { Position } from './position';
 
@@ -18,11 +17,7 @@ export const tradingOptionsSchema = z.strictObject({
 });
 export type TradingOptions = z.infer<typeof tradingOptionsSchema>;
 
-export interface TradingCollectorDeps {
-  output: RowOutput;
-  onError: ErrorReporter;
-  now?: () => number;
-}
+export type TradingCollectorDeps = IntervalCollectorDeps;
 
 interface Book {
   key: { strategy: string; symbol: string; venue: string; env: Environment };
@@ -36,30 +31,17 @@ interface Book {
  * trading_metrics row per open or active position every interval: realized and unrealized PnL,
  * position size, exposure, orders placed and filled in the interval, fill rate, drawdown.
  */
-export class TradingCollector implements Collector {
+export class TradingCollector extends IntervalCollector<'trading_metrics'> {
   readonly name = 'trading';
   private readonly books = new Map<string, Book>();
   /** Latest mark per symbol/venue, so a position opened after the mark starts with it. */
   private readonly marks = new Map<string, number>();
-  private timer: NodeJS.Timeout | undefined;
-  private readonly now: () => number;
-  private readonly writer: BufferedWriter<'trading_metrics'>;
 
   constructor(
     private readonly options: TradingOptions,
     deps: TradingCollectorDeps,
   ) {
-    this.now = deps.now ?? Date.now;
-    this.writer = new BufferedWriter('trading_metrics', deps.output, deps.onError);
-  }
-
-  async start(): Promise<void> {
-    this.timer = setInterval(() => void this.tick(), this.options.intervalMs);
-  }
-
-  async stop(): Promise<void> {
-    clearInterval(this.timer);
-    await this.tick();
+    super('trading_metrics', options.intervalMs, deps);
   }
 
   /** Applies validated events in order. */
@@ -80,9 +62,8 @@ export class TradingCollector implements Collector {
     }
   }
 
-  /** Ends the interval: one row per position that is open or saw activity. */
-  async tick(): Promise<void> {
-    const now = this.now() * 1000;
+  /** One row per position that is open or saw activity. */
+  protected rows(now: number): TradingMetricsRow[] {
     const rows: TradingMetricsRow[] = [];
     for (const b of this.books.values()) {
       const p = b.position;
@@ -102,7 +83,7 @@ export class TradingCollector implements Collector {
       });
       b.idle = p.size === 0 && placed === 0 && filled === 0;
     }
-    await this.writer.write(rows);
+    return rows;
   }
 
   private book(e: Book['key']): Book {
