@@ -100,3 +100,20 @@ pipeline: { cadencesMs: { oi: 60000 }, tolerance: 2 }
     expect(c.service.daemons.intervalMs).toBe(2_000);
   });
 });
+
+describe('collector.example.yaml', () => {
+  it('is a valid configuration whose values are the defaults (besides its examples)', () => {
+    const c = loadConfig({ COLLECTOR_CONFIG: join(__dirname, '../../collector.example.yaml') });
+    const d = loadConfig({});
+    expect(c.service.exchanges.probes.map((p) => p.exchange)).toEqual(['binance', 'bybit', 'okx', 'dydx']);
+    expect(c.service.daemons.targets).toHaveLength(1);
+    expect({ ...c.service.pipeline }).toEqual(d.service.pipeline);
+    expect({ ...c.service.trading }).toEqual(d.service.trading);
+    expect({ ...c.service.exchanges, probes: [] }).toEqual(d.service.exchanges);
+    expect({ ...c.service.daemons, targets: [] }).toEqual(d.service.daemons);
+    expect(c.http).toEqual(d.http);
+    expect(c.spool).toEqual(d.spool);
+    expect(c.questdb).toEqual(d.questdb);
+    expect(c.shutdown).toEqual(d.shutdown);
+  });
+});
