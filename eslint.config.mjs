@@ -39,6 +39,26 @@ export default [
         }
     },
     {
+        // Tests may also use the repo's tools (the QuestDB launcher for fault tests); product code may not.
+        files: ["**/*.spec.ts", "**/*.fixture.ts", "**/testing/**/*.ts"],
+        rules: {
+            "@nx/enforce-module-boundaries": [
+                "error",
+                {
+                    enforceBuildableLibDependency: true,
+                    allow: ["^.*/eslint(\\.base)?\\.config\\.[cm]?[jt]s$"],
+                    depConstraints: [
+                        { sourceTag: "type:models", onlyDependOnLibsWithTags: ["type:models"] },
+                        { sourceTag: "type:data-access", onlyDependOnLibsWithTags: ["type:models", "type:tool"] },
+                        { sourceTag: "type:feature", onlyDependOnLibsWithTags: ["type:models", "type:data-access", "type:tool"] },
+                        { sourceTag: "type:tool", onlyDependOnLibsWithTags: ["type:models", "type:data-access", "type:feature", "type:tool"] },
+                        { sourceTag: "type:app", onlyDependOnLibsWithTags: ["type:models", "type:data-access", "type:feature", "type:tool"] }
+                    ]
+                }
+            ]
+        }
+    },
+    {
         files: [
             "**/*.ts",
             "**/*.tsx",
