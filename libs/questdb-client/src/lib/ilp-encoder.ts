@@ -1,10 +1,15 @@
-import type { Sender } from '@questdb/nodejs-client';
+import type { SenderBuffer } from '@questdb/nodejs-client';
 import { tableDef, type TableName } from '@tradewatch/models';
 
-type FieldWriter = (sender: Sender, value: unknown) => void;
+/** The row-building calls shared by the client's `Sender` and its `SenderBuffer`. */
+export type IlpRowWriter = Pick<SenderBuffer, 'table' | 'symbol' | 'intColumn' | 'floatColumn' | 'booleanColumn' | 'stringColumn' | 'timestampColumn'> & {
+  at(timestamp: number, unit: 'us'): void | Promise<void>;
+};
+
+type FieldWriter = (sender: IlpRowWriter, value: unknown) => void;
 
 /** Writes rows of one table into a sender's buffer, in the column order ILP requires. */
-export type RowEncoder = (sender: Sender, row: object) => Promise<void>;
+export type RowEncoder = (sender: IlpRowWriter, row: object) => void | Promise<void>;
 
 /**
  * Builds the encoder of a table from the registry once: symbols first (ILP wants tags before

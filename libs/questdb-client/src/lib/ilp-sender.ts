@@ -1,78 +1,97 @@
-import { Sender } from '@questdb/nodejs-client';
+import { createBuffer, SenderOptions, type SenderBuffer } from '@questdb/nodejs-client';
 import type { TableName } from '@tradewatch/models';
-import { senderConfig, type QuestDbConnection } from './connection';
+import { authHeader, senderConfig, type QuestDbConnection } from './connection';
 import { IlpRejectedError, QuestDbUnavailableError } from './errors';
 import { rowEncoder, type RowEncoder } from './ilp-encoder';
 import { describe } from './rest-client';
 
 export interface IlpSenderOptions {
-  /** How long one request may take before it counts as failed (default 10 s). */
+  /** How long one request may take before it counts as failed (default 10 s, plus 1 s per 100 KB). */
   requestTimeoutMs?: number;
-  /** How long the client itself retries a transient failure inside one `send` (default 1 s). */
-  clientRetryMs?: number;
-}
-
-/** HTTP status of a failed ILP request, when QuestDB answered at all. */
-export function ilpStatus(error: unknown): number | undefined {
-  const status = /statusCode=(\d{3})/.exec(describe(error))?.[1];
-  return status === undefined ? undefined : Number(status);
 }
 
 /**
- * HTTP statuses of ILP answers that no retry will fix. 401/403 are left out on purpose: a wrong
- * password is an operator's mistake to fix, and throwing the rows away meanwhile would lose them.
+ * HTTP statuses of ILP answers that no retry will fix. 401/403/404 are left out on purpose: a
+ * wrong password or URL is an operator's mistake to fix, and throwing rows away meanwhile would lose them.
  */
 export const isPermanentIlpStatus = (status: number) =>
   status >= 400 && status < 500 && ![401, 403, 404, 408, 429].includes(status);
 
+/** QuestDB's own words from an ILP error answer (`{"code","message","line","errorId"}`), else the raw text. */
+function questDbMessage(body: string): string {
+  try {
+    const parsed = JSON.parse(body) as { message?: unknown };
+    if (typeof parsed.message === 'string') return parsed.message;
+  } catch {
+    // not JSON: use the text as it is
+  }
+  return body.trim() || '(empty answer)';
+}
+
 /**
  * One ILP/HTTP request per `send`: the rows of one table, one transaction. It either resolves
- * (QuestDB accepted them), or throws `IlpRejectedError` (a permanent refusal, rows attached) or
- * `QuestDbUnavailableError` (worth retrying). Retrying is the caller's business.
+ * (QuestDB accepted them), or throws `IlpRejectedError` (a permanent refusal, rows and QuestDB's
+ * message attached) or `QuestDbUnavailableError` (worth retrying). Retrying is the caller's business.
+ *
+ * Rows are encoded with the client's buffer, but the request is our own: the client's Undici
+ * transport keeps retrying a refused connection past its retry timeout, and its Node http
+ * transport loses QuestDB's error message; an operator needs both a prompt failure and the reason.
  */
 export class IlpSender {
   private readonly encoders = new Map<TableName, RowEncoder>();
+  private readonly endpoint: string;
+  private readonly headers: Record<string, string>;
+  private readonly requestTimeoutMs: number;
 
-  private constructor(private readonly sender: Sender) {}
+  private constructor(
+    private readonly buffer: SenderBuffer,
+    connection: QuestDbConnection,
+    options: IlpSenderOptions,
+  ) {
+    // The client's own HTTP transports post to this path too: timestamps in the body carry their unit.
+    this.endpoint = `${connection.url.replace(/\/+$/, '')}/write?precision=n`;
+    this.headers = { 'content-type': 'text/plain; charset=utf-8', ...authHeader(connection) };
+    this.requestTimeoutMs = options.requestTimeoutMs ?? 10_000;
+  }
 
   static async open(connection: QuestDbConnection, options: IlpSenderOptions = {}): Promise<IlpSender> {
-    // auto_flush off: we decide what one request holds.
-    const sender = await Sender.fromConfig(senderConfig(connection, {
-      auto_flush: 'off',
-      // Explicit, so creating the sender needs no round trip: QuestDB may be down at start-up.
-      protocol_version: 2,
-      // Node's http transport fails fast on a refused connection; the Undici one keeps retrying
-      // it past retry_timeout, which stalls every caller while QuestDB is down.
-      stdlib_http: 'on',
-      retry_timeout: options.clientRetryMs ?? 1_000,
-      request_timeout: options.requestTimeoutMs ?? 10_000,
-    }));
-    return new IlpSender(sender);
+    // protocol_version explicit, so no round trip is needed: QuestDB may be down at start-up.
+    const senderOptions = await SenderOptions.fromConfig(senderConfig(connection, { protocol_version: 2 }));
+    return new IlpSender(createBuffer(senderOptions), connection, options);
   }
 
   async send(table: TableName, rows: readonly object[]): Promise<void> {
     let encode = this.encoders.get(table);
     if (!encode) this.encoders.set(table, (encode = rowEncoder(table)));
-    // The client drops its buffer when a flush fails; start each request from a clean one.
-    this.sender.reset();
+    this.buffer.reset();
     try {
-      for (const row of rows) await encode(this.sender, row);
+      for (const row of rows) await encode(this.buffer, row);
     } catch (error) {
       // A row the client cannot encode will never be accepted, however often it is retried.
       throw new IlpRejectedError(table, `could not encode a row: ${describe(error)}`, rows);
     }
+    const body = this.buffer.toBufferNew();
+    if (!body) return;
+    let response: Response;
+    let text: string;
     try {
-      await this.sender.flush();
+      response = await fetch(this.endpoint, {
+        method: 'POST',
+        headers: this.headers,
+        body,
+        signal: AbortSignal.timeout(Math.round(this.requestTimeoutMs + body.length / 100)),
+      });
+      text = await response.text();
     } catch (error) {
-      const status = ilpStatus(error);
-      if (status !== undefined && isPermanentIlpStatus(status)) {
-        throw new IlpRejectedError(table, describe(error).replace(/^HTTP request failed, /, ''), rows, status);
-      }
-      throw new QuestDbUnavailableError(`QuestDB did not accept ${rows.length} ${table} row(s): ${describe(error)}`, { cause: error });
+      throw new QuestDbUnavailableError(`QuestDB did not take ${rows.length} ${table} row(s): ${describe(error)}`, { cause: error });
     }
+    if (response.status === 204 || response.status === 200) return;
+    const message = questDbMessage(text);
+    if (isPermanentIlpStatus(response.status)) throw new IlpRejectedError(table, message, rows, response.status);
+    throw new QuestDbUnavailableError(`QuestDB answered HTTP ${response.status} to ${rows.length} ${table} row(s): ${message}`);
   }
 
-  close(): Promise<void> {
-    return this.sender.close();
+  async close(): Promise<void> {
+    this.buffer.reset();
   }
 }

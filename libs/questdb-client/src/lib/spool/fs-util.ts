@@ -17,5 +17,6 @@ export async function writeFileDurably(file: string, content: string): Promise<v
   await rename(tmp, file);
 }
 
+/** By shape, not `instanceof Error`: Node's errors can come from another realm (e.g. under jest). */
 export const isErrno = (error: unknown, code: string): boolean =>
-  error instanceof Error && (error as NodeJS.ErrnoException).code === code;
+  typeof error === 'object' && error !== null && (error as NodeJS.ErrnoException).code === code;

@@ -6,13 +6,15 @@ import { SpoolLockedError } from './spool-errors';
 /** Directories this process holds: a second SpoolSink on one directory in one process is refused too. */
 const heldHere = new Set<string>();
 
-function isAlive(pid: number): boolean {
+async function isAlive(pid: number): Promise<boolean> {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (error) {
     return isErrno(error, 'EPERM');
   }
+  // A killed process nobody reaped yet (common under a container's pid 1) is a zombie: dead, but signalable.
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+  return !/^\d+ \(.*\) Z/s.test(stat);
 }
 
 /**
@@ -37,7 +39,7 @@ export class SpoolLock {
       } catch (error) {
         if (!isErrno(error, 'EEXIST') || attempt > 0) throw error;
         const pid = Number((await readFile(path, 'utf8').catch(() => '')).trim());
-        if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && isAlive(pid)) throw new SpoolLockedError(dir, pid);
+        if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && (await isAlive(pid))) throw new SpoolLockedError(dir, pid);
         await unlink(path).catch((e: unknown) => {
           if (!isErrno(e, 'ENOENT')) throw e;
         });
