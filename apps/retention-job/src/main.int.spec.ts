@@ -1,5 +1,5 @@
-import { execFile } from 'node:child_process';
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { execFile, spawn } from 'node:child_process';
+import { mkdtemp, readFile, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -55,5 +55,37 @@ describe('retention-job CLI', () => {
     const { code, stderr } = await retentionJob(['--every', 'weekly']);
     expect(code).toBe(2);
     expect(stderr).toContain('--every: "weekly" is not a duration');
+  });
+});
+
+describe('retention-job --every', () => {
+  it('runs on schedule, records each run, and stops cleanly on SIGTERM', async () => {
+    const statusFile = join(await mkdtemp(join(tmpdir(), 'retention-every-')), 'status.json');
+    const child = spawn(join(root, 'node_modules/.bin/tsx'), ['--tsconfig', 'tsconfig.base.json', 'apps/retention-job/src/main.ts', '--every', '1s', '--dry-run', '--status-file', statusFile], {
+      cwd: root,
+      env: { PATH: process.env['PATH'], QUESTDB_URL: questDbUrl() },
+    });
+    let stdout = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+
+    // Two runs at least: the status file is rewritten with a later finishedAt.
+    const finishedAt = async () => JSON.parse(await readFile(statusFile, 'utf8')).finishedAt as string;
+    const deadline = Date.now() + 20_000;
+    while (!(await stat(statusFile).catch(() => undefined))) {
+      if (Date.now() > deadline) throw new Error(`no first run: ${stdout}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const first = await finishedAt();
+    while ((await finishedAt()) === first) {
+      if (Date.now() > deadline) throw new Error(`no second run: ${stdout}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(JSON.parse(await readFile(statusFile, 'utf8'))).toMatchObject({ ok: true, nextRunBy: expect.any(String) });
+
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(stdout).toContain('"msg":"running every 1s"');
+    expect(stdout).toContain('"msg":"stopped"');
   });
 });
