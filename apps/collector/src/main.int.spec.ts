@@ -15,14 +15,15 @@ describe('collector process lifecycle (real QuestDB)', () => {
   });
 
   it.each(['SIGTERM', 'SIGINT'] as const)('%s stops collectors, flushes aggregated rows and exits 0', async (signal) => {
-    child = spawn(join(ROOT, 'node_modules/.bin/tsx'), ['--tsconfig', 'tsconfig.base.json', 'apps/collector/src/main.ts'], {
+    const proc = spawn(join(ROOT, 'node_modules/.bin/tsx'), ['--tsconfig', 'tsconfig.base.json', 'apps/collector/src/main.ts'], {
       cwd: ROOT,
       env: { ...process.env, QUESTDB_URL: questDbUrl(), COLLECTOR_PORT: '0', COLLECTOR_DEMO: '', COLLECTOR_CONFIG: '', COLLECTOR_TOKENS: '', LOG_LEVEL: 'info' },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
+    child = proc;
     const logs: Record<string, unknown>[] = [];
     const listening = new Promise<string>((resolve) => {
-      createInterface({ input: child!.stdout! }).on('line', (line) => {
+      createInterface({ input: proc.stdout }).on('line', (line) => {
         const entry = JSON.parse(line) as Record<string, unknown>;
         logs.push(entry);
         if (entry['msg'] === 'collector listening') resolve(String(entry['url']));
@@ -35,8 +36,8 @@ describe('collector process lifecycle (real QuestDB)', () => {
     const event = { host, env: 'dev', exchange: 'okx', symbol: 'BTC/USDT:USDT', data_type: 'oi', records: 3, bytes: 30, latency_ms: 5, data_timestamp: new Date().toISOString() };
     const res = await fetch(`${url}/v1/events/fetch`, { method: 'POST', body: JSON.stringify(event) });
     expect(res.status).toBe(202);
-    child.kill(signal);
-    const [code] = await once(child, 'exit');
+    proc.kill(signal);
+    const [code] = await once(proc, 'exit');
     expect(code).toBe(0);
     expect(logs.map((l) => l['msg'])).toEqual(expect.arrayContaining(['shutting down: stopping collectors and draining', 'stopped']));
 
@@ -49,14 +50,15 @@ describe('collector process lifecycle (real QuestDB)', () => {
   });
 
   it('a bad configuration value stops start-up with exit code 2 and names the variable', async () => {
-    child = spawn(join(ROOT, 'node_modules/.bin/tsx'), ['--tsconfig', 'tsconfig.base.json', 'apps/collector/src/main.ts'], {
+    const proc = spawn(join(ROOT, 'node_modules/.bin/tsx'), ['--tsconfig', 'tsconfig.base.json', 'apps/collector/src/main.ts'], {
       cwd: ROOT,
       env: { ...process.env, QUESTDB_URL: questDbUrl(), COLLECTOR_PORT: 'http' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    child = proc;
     let stderr = '';
-    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-    const [code] = await once(child, 'exit');
+    proc.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const [code] = await once(proc, 'exit');
     expect(code).toBe(2);
     expect(stderr).toMatch(/COLLECTOR_PORT: must be a port number/);
   });

@@ -35,7 +35,8 @@ export function createHttpApp(deps: HttpAppDeps): express.Express {
 
   app.use((req, res, next) => {
     res.on('finish', () => {
-      const route = req.route?.path ? `${req.baseUrl}${req.route.path}` : 'unmatched';
+      // Route templates only (bounded label values); requests refused before routing are grouped.
+      const route = typeof req.route?.path === 'string' ? req.route.path : req.path.startsWith('/v1/') ? '/v1/*' : 'unmatched';
       metrics.httpRequests.inc({ route, status: String(res.statusCode) });
     });
     next();
@@ -62,18 +63,16 @@ export function createHttpApp(deps: HttpAppDeps): express.Express {
     res.json(openapi);
   });
 
-  const ingest = express.Router();
-  ingest.use((req, _res, next) => {
-    if (!deps.accepting()) {
-      next(new ShuttingDownError());
-      return;
-    }
+  // Ingest routes: refuse while shutting down, then authenticate, then parse (in that order, so an
+  // unauthenticated client cannot make the service read a large body).
+  app.use('/v1', (req, _res, next) => {
+    if (!deps.accepting()) throw new ShuttingDownError();
     auth.check(req.get('authorization'));
     next();
   });
   // Any content type is read as JSON: clients (curl, scripts) often omit it.
-  ingest.use(express.json({ limit: deps.maxBodyBytes, strict: false, type: () => true }));
-  ingest.post('/metrics/:kind', async (req, res) => {
+  app.use('/v1', express.json({ limit: deps.maxBodyBytes, strict: false, type: () => true }));
+  app.post('/v1/metrics/:kind', async (req, res) => {
     const kind = String(req.params['kind']);
     if (!isMetricRoute(kind)) {
       res.status(404).json({ error: 'not_found', message: `no such table route: ${kind} (daemon, exchange, pipeline, trading)` });
@@ -81,13 +80,12 @@ export function createHttpApp(deps: HttpAppDeps): express.Express {
     }
     res.status(202).json({ accepted: await service.ingest.metrics(kind, bodyOf(req)) });
   });
-  ingest.post('/events/fetch', (req, res) => {
+  app.post('/v1/events/fetch', (req, res) => {
     res.status(202).json({ accepted: service.ingest.fetchEvents(bodyOf(req)) });
   });
-  ingest.post('/events/trading', (req, res) => {
+  app.post('/v1/events/trading', (req, res) => {
     res.status(202).json({ accepted: service.ingest.tradingEvents(bodyOf(req)) });
   });
-  app.use('/v1', ingest);
 
   app.use((_req: Request, res: Response) => {
     res.status(404).json({ error: 'not_found' });

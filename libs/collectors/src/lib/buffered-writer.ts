@@ -27,7 +27,8 @@ export class BufferedWriter<T extends TableName> {
       await this.output.write(this.table, batch);
     } catch (error) {
       // A rejected row will be rejected again: only transient failures are worth keeping.
-      if (!(error instanceof ValidationError)) this.unsent = batch.slice(-this.maxRows);
+      // Concatenated, not assigned: a concurrent write may have failed and kept rows meanwhile.
+      if (!(error instanceof ValidationError)) this.unsent = batch.concat(this.unsent).slice(-this.maxRows);
       const kept = error instanceof ValidationError ? 'dropped' : `kept ${this.unsent.length} for the next attempt`;
       this.onError(error as Error, `${this.table}: writing ${batch.length} row(s) failed, ${kept}`);
     }

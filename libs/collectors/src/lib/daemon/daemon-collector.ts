@@ -45,7 +45,8 @@ export interface DaemonCollectorDeps {
 export class DaemonCollector implements Collector {
   readonly name = 'daemon';
   private timer: NodeJS.Timeout | undefined;
-  private inFlight = new Set<Promise<void>>();
+  private readonly inFlight = new Set<Promise<void>>();
+  private readonly busy = new Set<DaemonTarget>();
 
   constructor(
     private readonly options: DaemonOptions,
@@ -66,9 +67,16 @@ export class DaemonCollector implements Collector {
 
   private pollAll(): void {
     for (const target of this.options.targets) {
-      const p = this.poll(target).catch((e: Error) => this.deps.onError(e, `daemon ${target.url}`));
+      // A slow daemon is not polled again while its previous poll is still running.
+      if (this.busy.has(target)) continue;
+      this.busy.add(target);
+      const p = this.poll(target)
+        .catch((e: Error) => this.deps.onError(e, `daemon ${target.url}`))
+        .finally(() => {
+          this.busy.delete(target);
+          this.inFlight.delete(p);
+        });
       this.inFlight.add(p);
-      void p.finally(() => this.inFlight.delete(p));
     }
   }
 
