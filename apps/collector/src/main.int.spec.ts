@@ -1,5 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { MetricsClient } from '@tradewatch/questdb-client';
@@ -61,5 +65,30 @@ describe('collector process lifecycle (real QuestDB)', () => {
     const [code] = await once(proc, 'exit');
     expect(code).toBe(2);
     expect(stderr).toMatch(/COLLECTOR_PORT: must be a port number/);
+  });
+
+  it('waits for QuestDB at start-up, retrying, and gives up after questdb.startupTimeoutMs with exit code 1', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'collector-main-'));
+    const file = join(dir, 'collector.yaml');
+    writeFileSync(file, 'questdb: { startupTimeoutMs: 1500 }\n');
+    const port = await new Promise<number>((resolve) => {
+      const s = createServer().listen(0, '127.0.0.1', () => {
+        const { port: p } = s.address() as AddressInfo;
+        s.close(() => resolve(p)); // a port where nothing listens
+      });
+    });
+    const proc = spawn(join(ROOT, 'node_modules/.bin/tsx'), ['--tsconfig', 'tsconfig.base.json', 'apps/collector/src/main.ts'], {
+      cwd: ROOT,
+      env: { ...process.env, QUESTDB_URL: `http://127.0.0.1:${port}`, COLLECTOR_PORT: '0', COLLECTOR_CONFIG: file },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    child = proc;
+    let stdout = '';
+    proc.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    const [code] = await once(proc, 'exit');
+    expect(code).toBe(1);
+    const messages = stdout.trim().split('\n').map((l) => (JSON.parse(l) as { msg: string }).msg);
+    expect(messages.filter((m) => /^QuestDB is not reachable yet; retrying in/.test(m)).length).toBeGreaterThanOrEqual(1);
+    expect(messages.at(-1)).toMatch(/^start-up failed: QuestDB at http:\/\/127\.0\.0\.1:\d+ is unreachable/);
   });
 });

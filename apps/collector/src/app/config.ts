@@ -62,6 +62,8 @@ const fileSchema = z.strictObject({
       batchRows: z.number().int().min(1).default(1_000),
       flushIntervalMs: z.number().int().min(10).default(1_000),
       retryTimeoutMs: z.number().int().min(100).default(5_000),
+      /** How long start-up waits for QuestDB to answer before giving up. */
+      startupTimeoutMs: z.number().int().min(0).default(60_000),
     })
     .prefault({}),
   daemons: daemonOptionsSchema.prefault({}),
@@ -72,7 +74,7 @@ const fileSchema = z.strictObject({
 });
 
 export interface CollectorConfig {
-  questdb: { url: string; user?: string; password?: string; batchRows: number; flushIntervalMs: number; retryTimeoutMs: number };
+  questdb: { url: string; user?: string; password?: string; batchRows: number; flushIntervalMs: number; retryTimeoutMs: number; startupTimeoutMs: number };
   http: { port: number; bind: string; tokens: string[]; maxBodyBytes: number };
   spool: { dir: string; maxBytes: number };
   demo: boolean;

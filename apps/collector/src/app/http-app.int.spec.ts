@@ -212,6 +212,10 @@ describe('collector HTTP API (real QuestDB, real HTTP)', () => {
     expect((await fetch(`${running.url}/health/live`)).status).toBe(200);
     const ready = await fetch(`${running.url}/health/ready`);
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toEqual({ status: 'ready', checks: { accepting: 'ok', questdb: 'ok', sink: 'ok' } });
+    expect(await ready.json()).toEqual({
+      status: 'ready',
+      checks: { accepting: 'ok', questdb: 'ok', sink: 'ok' },
+      spool: expect.objectContaining({ depthRows: expect.any(Number), depthBytes: expect.any(Number), oldestAgeSeconds: expect.any(Number), deadLetters: 0, full: false }),
+    });
   });
 });

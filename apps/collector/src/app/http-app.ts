@@ -54,7 +54,7 @@ export function createHttpApp(deps: HttpAppDeps): express.Express {
       sink: sink.ok ? 'ok' : sink.reason,
     };
     const ok = Object.values(checks).every((v) => v === 'ok');
-    res.status(ok ? 200 : 503).json({ status: ok ? 'ready' : 'not ready', checks });
+    res.status(ok ? 200 : 503).json({ status: ok ? 'ready' : 'not ready', checks, ...deps.sink.details() });
   });
   app.get('/metrics', async (_req, res) => {
     res.set('Content-Type', metrics.registry.contentType).send(await metrics.registry.metrics());

@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
-import { MetricsClient } from '@tradewatch/questdb-client';
+import { MetricsClient, QuestDbUnavailableError, backoffDelay, sleep, type BootstrapReport } from '@tradewatch/questdb-client';
 import {
   CollectorMetrics,
   CollectorService,
@@ -44,7 +44,7 @@ export async function startCollector(config: CollectorConfig, logger: Logger): P
       logger.error({ err: error }, 'QuestDB write failed');
     },
   });
-  const report = await client.bootstrap();
+  const report = await bootstrapWhenReachable(client, config.questdb.startupTimeoutMs, logger);
   logger.info({ report }, 'QuestDB schema ready');
 
   let demo: DemoSources | undefined;
@@ -56,7 +56,7 @@ export async function startCollector(config: CollectorConfig, logger: Logger): P
     logger.info({ daemons: demo.daemonTargets.map((t) => t.url), exchanges: demo.probes }, 'demo mode: simulated sources started');
   }
 
-  const sink = createSink(config, client, metrics);
+  const sink = await createSink(config, metrics, logger);
   const onError = (error: Error, context: string) => logger.warn({ err: error, context }, `${context}: ${error.message}`);
   const service = new CollectorService(options, sink.sink, metrics, onError);
   let accepting = true;
@@ -96,4 +96,23 @@ export async function startCollector(config: CollectorConfig, logger: Logger): P
       return drained;
     })());
   return { url, service, client, metrics, stop };
+}
+
+/**
+ * Creates or checks the schema, waiting for QuestDB to come up (e.g. started by the same
+ * `docker compose up`). Rows are never written before this: ILP would auto-create the tables
+ * with guessed types.
+ */
+async function bootstrapWhenReachable(client: MetricsClient, timeoutMs: number, logger: Logger): Promise<BootstrapReport> {
+  const deadline = Date.now() + timeoutMs;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await client.bootstrap();
+    } catch (error) {
+      if (!(error instanceof QuestDbUnavailableError) || Date.now() >= deadline) throw error;
+      const delay = Math.min(backoffDelay(attempt, { baseMs: 500, maxMs: 5_000 }), Math.max(0, deadline - Date.now()));
+      logger.warn({ err: error }, `QuestDB is not reachable yet; retrying in ${(delay / 1000).toFixed(1)} s`);
+      await sleep(delay);
+    }
+  }
 }
