@@ -1,28 +1,12 @@
-import { execFile } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { nowMicros } from '@tradewatch/models';
 import { MetricsClient } from '@tradewatch/questdb-client';
+import { runTsCli } from '@tradewatch/ops/testing';
 import { questDbUrl, uniqueName } from '@tradewatch/questdb-client/testing';
 
 // The CLI end to end: real QuestDB; a loopback HTTP server stands in for the collector.
-const root = join(__dirname, '../../..');
-const run = promisify(execFile);
-
-async function healthcheck(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(join(root, 'node_modules/.bin/tsx'), ['--tsconfig', 'tsconfig.base.json', 'apps/healthcheck/src/main.ts', ...args], {
-      cwd: root,
-      env: { PATH: process.env['PATH'], QUESTDB_URL: questDbUrl(), ...env },
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const healthcheck = (args: string[], env: NodeJS.ProcessEnv = {}) => runTsCli('apps/healthcheck/src/main.ts', args, { QUESTDB_URL: questDbUrl(), ...env });
 
 let collector: Server;
 let collectorUrl: string;

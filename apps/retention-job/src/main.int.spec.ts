@@ -1,27 +1,13 @@
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { MetricsClient } from '@tradewatch/questdb-client';
+import { runTsCli, WORKSPACE_ROOT as root } from '@tradewatch/ops/testing';
 import { questDbUrl } from '@tradewatch/questdb-client/testing';
 
 // The CLI end to end against the real QuestDB (the drop logic itself is tested in libs/ops).
-const root = join(__dirname, '../../..');
-const run = promisify(execFile);
-
-async function retentionJob(args: string[], env: NodeJS.ProcessEnv = {}) {
-  try {
-    const { stdout, stderr } = await run(join(root, 'node_modules/.bin/tsx'), ['--tsconfig', 'tsconfig.base.json', 'apps/retention-job/src/main.ts', ...args], {
-      cwd: root,
-      env: { PATH: process.env['PATH'], QUESTDB_URL: questDbUrl(), ...env },
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const retentionJob = (args: string[], env: NodeJS.ProcessEnv = {}) => runTsCli('apps/retention-job/src/main.ts', args, { QUESTDB_URL: questDbUrl(), ...env });
 
 beforeAll(async () => {
   const client = await MetricsClient.connect({ url: questDbUrl() });

@@ -5,6 +5,7 @@ import { createTableSql, formatIsoMicros, tableDef } from '@tradewatch/models';
 import { RestClient } from '@tradewatch/questdb-client';
 import { questDbUrl, uniqueName } from '@tradewatch/questdb-client/testing';
 import { ExportFailedError, OpsConfigError } from '../errors';
+import { rowCount, waitFor } from '../../testing';
 import { exportCsv } from './csv-export';
 import type { ProgressSnapshot } from './progress';
 
@@ -26,11 +27,7 @@ beforeAll(async () => {
       `SELECT dateadd('m', x::int - 1, '${formatIsoMicros(START * 1000)}'), 'host-a', 'prod', x, ` +
       `CASE WHEN x % 1000 = 0 THEN 'said "no"\ntwice' ELSE NULL END FROM long_sequence(${ROWS})`,
   );
-  const deadline = Date.now() + 15_000;
-  while (Number((await rest.query(`SELECT count() AS n FROM ${table}`)).rows[0]?.['n']) !== ROWS) {
-    if (Date.now() > deadline) throw new Error('rows did not arrive');
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  await waitFor(`${ROWS} rows`, async () => (await rowCount(rest, table)) === ROWS);
   dir = await mkdtemp(join(tmpdir(), 'export-'));
 });
 

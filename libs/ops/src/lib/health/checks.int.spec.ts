@@ -1,8 +1,8 @@
 import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createTableSql, formatIsoMicros, tableDef } from '@tradewatch/models';
 import { RestClient } from '@tradewatch/questdb-client';
-import { questDbUrl, uniqueName } from '@tradewatch/questdb-client/testing';
+import { questDbUrl } from '@tradewatch/questdb-client/testing';
+import { scratchTable } from '../../testing';
 import { checkCollector, checkFreshness, checkGrafana, checkQuestDb } from './checks';
 import { renderHealthJson, renderHealthTable, runHealthChecks } from './health-report';
 
@@ -31,21 +31,8 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
-/** A daemon_metrics-shaped table (unique name) holding rows `agesMs` old. */
-async function tableWithRows(agesMs: number[]): Promise<string> {
-  const name = uniqueName('fresh').replace(/[^A-Za-z0-9]/g, '_');
-  await rest.execute(createTableSql({ ...tableDef('daemon_metrics'), name }));
-  if (agesMs.length > 0) {
-    const values = agesMs.map((age, i) => `('${formatIsoMicros((Date.now() - age) * 1000)}', 'h${i}', 'dev')`).join(', ');
-    await rest.execute(`INSERT INTO ${name} (timestamp, host, env) VALUES ${values}`);
-    const deadline = Date.now() + 10_000;
-    while (Number((await rest.query(`SELECT count() AS n FROM ${name}`)).rows[0]?.['n']) !== agesMs.length) {
-      if (Date.now() > deadline) throw new Error(`rows did not arrive in ${name}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-  return name;
-}
+/** A table of the test's own whose rows are `agesMs` old. */
+const tableWithRows = (agesMs: number[]) => scratchTable(rest, 'fresh', agesMs.map((age) => (Date.now() - age) * 1000));
 
 afterAll(async () => {
   await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));

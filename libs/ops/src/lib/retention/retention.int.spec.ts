@@ -1,6 +1,7 @@
-import { createTableSql, formatIsoMicros, tableDef } from '@tradewatch/models';
+import { formatIsoMicros } from '@tradewatch/models';
 import { RestClient } from '@tradewatch/questdb-client';
 import { questDbUrl, uniqueName } from '@tradewatch/questdb-client/testing';
+import { rowCount, scratchTable, waitFor } from '../../testing';
 import { applyRetention, planRetention, retentionCutoff } from './retention';
 
 const DAY_MS = 86_400_000;
@@ -8,39 +9,10 @@ const rest = new RestClient({ url: questDbUrl() });
 // One instant for the whole test, so the plan and the rows agree on what "90 days ago" is.
 const NOW = Date.now();
 
-function tableName(prefix: string): string {
-  return uniqueName(prefix).replace(/[^A-Za-z0-9]/g, '_');
-}
-
-async function count(table: string): Promise<number> {
-  const { rows } = await rest.query(`SELECT count() AS n FROM ${table}`);
-  return Number(rows[0]?.['n']);
-}
-
-async function waitFor(what: string, check: () => Promise<boolean>): Promise<void> {
-  const deadline = Date.now() + 15_000;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-/** A daemon_metrics-shaped WAL table with rows `daysAgo` before NOW (one per entry). */
-async function tableWithRows(daysAgo: number[], opts: { wal: boolean }): Promise<string> {
-  const name = tableName('retention');
-  let ddl = createTableSql({ ...tableDef('daemon_metrics'), name });
-  if (!opts.wal) ddl = ddl.replace(/ WAL\nDEDUP UPSERT KEYS\(.*\)$/, ' BYPASS WAL');
-  await rest.execute(ddl);
-  // The registry tables carry native TTL, which QuestDB enforces from the newest row as soon as a
-  // commit rolls partitions; switch it off here so only the retention job decides what goes.
-  await rest.execute(`ALTER TABLE ${name} SET TTL 0 DAYS`);
-  const values = daysAgo
-    .map((d, i) => `('${formatIsoMicros((NOW - d * DAY_MS) * 1000)}', 'host-${i}', 'dev')`)
-    .join(', ');
-  await rest.execute(`INSERT INTO ${name} (timestamp, host, env) VALUES ${values}`);
-  await waitFor(`${daysAgo.length} rows in ${name}`, async () => (await count(name)) === daysAgo.length);
-  return name;
-}
+const tableName = (prefix: string) => uniqueName(prefix).replace(/[^A-Za-z0-9]/g, '_');
+const count = (table: string) => rowCount(rest, table);
+const daysAgo = (days: number[]) => days.map((d) => (NOW - d * DAY_MS) * 1000);
+const tableWithRows = (days: number[], opts: { wal: boolean }) => scratchTable(rest, 'retention', daysAgo(days), opts);
 
 describe('retention on a real QuestDB', () => {
   it('drops partitions older than the retention and keeps the newer ones', async () => {
