@@ -134,6 +134,15 @@ describe('docker-compose.yml', () => {
       for (const path of binds) expect(`${path} ${exists(path)}`).toBe(`${path} true`);
     });
 
+    it('installs deploy/questdb/server.conf as QuestDB\'s server.conf before the image\'s entrypoint runs', () => {
+      const questdb = compose.services['questdb'] as ComposeFile['services'][string] & { entrypoint?: string[] };
+      expect(questdb.volumes).toContain('./deploy/questdb/server.conf:/etc/tradewatch/questdb/server.conf:ro');
+      const [shell, flag, script] = questdb.entrypoint ?? [];
+      expect([shell, flag]).toEqual(['/bin/bash', '-c']);
+      // Interpolation turned $$@ into the shell's $@.
+      expect(script).toBe('install -m 0644 /etc/tradewatch/questdb/server.conf /var/lib/questdb/conf/server.conf && exec /docker-entrypoint.sh "$@"');
+    });
+
     it('mounts the generated Grafana provisioning where Grafana and the dashboard provider look', () => {
       const volumes = compose.services['grafana'].volumes ?? [];
       expect(volumes).toContain('./deploy/grafana/provisioning:/etc/grafana/provisioning:ro');
