@@ -16,17 +16,18 @@ async function main(): Promise<void> {
     throw error;
   }
   const logger = pino({ name: 'collector', level: config.logLevel });
-  const running = await startCollector(config, logger).catch((error: Error) => {
+  // Handlers go in before start-up, so a signal that arrives while starting is not fatal: the
+  // service finishes starting (schema, sockets) and then shuts down in order.
+  const started = startCollector(config, logger).catch((error: Error) => {
     logger.fatal({ err: error }, `start-up failed: ${error.message}`);
     process.exit(1);
   });
-
   const shutdown = (signal: NodeJS.Signals) => {
     logger.info({ signal }, 'shutting down: stopping collectors and draining');
     // A second signal while draining means "now".
     process.once(signal, () => process.exit(1));
-    running
-      .stop()
+    started
+      .then((running) => running.stop())
       .then((drained) => {
         logger.info({ drained }, 'stopped');
         process.exit(drained ? 0 : 1);
@@ -38,6 +39,7 @@ async function main(): Promise<void> {
   };
   process.once('SIGTERM', shutdown);
   process.once('SIGINT', shutdown);
+  await started;
 }
 
 void main();

@@ -35,7 +35,8 @@ export function toHttpError(error: unknown): HttpErrorResponse {
     return {
       status: 503,
       headers: { 'Retry-After': String(UNAVAILABLE_RETRY_AFTER_S) },
-      body: { error: 'questdb_unavailable', message: 'QuestDB is unreachable; nothing was stored, retry later' },
+      // Not "nothing stored": the writer may still deliver queued rows later; dedup keys make a retry harmless.
+      body: { error: 'questdb_unavailable', message: 'QuestDB is unreachable; the rows are not acknowledged, retry later (a retry never duplicates rows)' },
     };
   }
   return { status: 500, headers: {}, body: { error: 'internal_error', message: 'internal error; see the collector log' } };

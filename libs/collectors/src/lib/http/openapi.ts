@@ -21,7 +21,7 @@ const errorResponses = {
   '401': { description: 'Missing or invalid bearer token', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
   '413': { description: 'Body larger than the limit, or too many rows', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
   '503': {
-    description: 'Back-pressure (spool full) or QuestDB unreachable; nothing was stored, retry after `Retry-After` seconds',
+    description: 'Back-pressure (spool full) or QuestDB unreachable: the rows are not acknowledged; retry after `Retry-After` seconds',
     headers: { 'Retry-After': { schema: { type: 'integer' } } },
     content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
   },
