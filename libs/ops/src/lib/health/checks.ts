@@ -6,6 +6,9 @@ import { assertTableIdentifier } from '../retention/partitions';
 
 export type CheckStatus = 'ok' | 'fail' | 'skipped';
 
+/** Milliseconds to a tenth, enough for a report. */
+const ms = (value: number) => Math.round(value * 10) / 10;
+
 export interface CheckResult {
   /** e.g. `questdb`, `collector`, `grafana`, `freshness:daemon_metrics`. */
   name: string;
@@ -17,7 +20,7 @@ export interface CheckResult {
 export async function checkQuestDb(rest: RestClient, url: string, timeoutMs: number): Promise<CheckResult> {
   const ping = await rest.ping(timeoutMs);
   return ping.ok
-    ? { name: 'questdb', status: 'ok', detail: `${url} answered in ${Math.round(ping.latencyMs)} ms`, latencyMs: ping.latencyMs }
+    ? { name: 'questdb', status: 'ok', detail: `${url} answered in ${Math.round(ping.latencyMs)} ms`, latencyMs: ms(ping.latencyMs) }
     : { name: 'questdb', status: 'fail', detail: ping.error.split('\n')[0] }; // the echoed SQL is noise here
 }
 
@@ -27,9 +30,9 @@ export async function checkCollector(baseUrl: string, timeoutMs: number): Promis
   const res = await httpGet(url, timeoutMs);
   if (!res.ok) return { name: 'collector', status: 'fail', detail: res.error };
   if (res.status >= 200 && res.status < 300) {
-    return { name: 'collector', status: 'ok', detail: `${url} ready (HTTP ${res.status}, ${Math.round(res.latencyMs)} ms)`, latencyMs: res.latencyMs };
+    return { name: 'collector', status: 'ok', detail: `${url} ready (HTTP ${res.status}, ${Math.round(res.latencyMs)} ms)`, latencyMs: ms(res.latencyMs) };
   }
-  return { name: 'collector', status: 'fail', detail: `${url} not ready: HTTP ${res.status} ${oneLine(res.body)}`, latencyMs: res.latencyMs };
+  return { name: 'collector', status: 'fail', detail: `${url} not ready: HTTP ${res.status} ${oneLine(res.body)}`, latencyMs: ms(res.latencyMs) };
 }
 
 const grafanaHealthSchema = z.object({ database: z.string(), version: z.string().optional() });
@@ -47,10 +50,10 @@ export async function checkGrafana(baseUrl: string, timeoutMs: number): Promise<
   }
   if (res.status === 200 && health?.database === 'ok') {
     const version = health.version ? ` (Grafana ${health.version})` : '';
-    return { name: 'grafana', status: 'ok', detail: `${url} healthy${version}`, latencyMs: res.latencyMs };
+    return { name: 'grafana', status: 'ok', detail: `${url} healthy${version}`, latencyMs: ms(res.latencyMs) };
   }
   const why = health ? `database "${health.database}"` : `unexpected answer ${oneLine(res.body)}`;
-  return { name: 'grafana', status: 'fail', detail: `${url}: HTTP ${res.status}, ${why}`, latencyMs: res.latencyMs };
+  return { name: 'grafana', status: 'fail', detail: `${url}: HTTP ${res.status}, ${why}`, latencyMs: ms(res.latencyMs) };
 }
 
 const newestSchema = z.object({ newest: z.string().nullable() });
