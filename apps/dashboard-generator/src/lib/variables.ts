@@ -17,8 +17,9 @@ export function envVariable(): dashboard.CustomVariableBuilder {
 }
 
 /**
- * A variable whose values are the distinct values of `column` in the time range, narrowed by the
- * variables before it (e.g. hosts of the selected environments).
+ * A variable whose values are the values of `column` in the time range, narrowed by the variables
+ * before it (e.g. hosts of the selected environments). LATEST ON scans back from the end of the
+ * range and stops once it has seen every value: far cheaper than DISTINCT over 30 days.
  */
 export function columnVariable<T extends TableName>(
   table: SqlTable<T>,
@@ -27,10 +28,11 @@ export function columnVariable<T extends TableName>(
   narrowBy: readonly (VariableName & ColumnOf<T>)[],
 ): dashboard.QueryVariableBuilder {
   const where = ['$__timeFilter(timestamp)', ...(narrowBy.length ? [variableFilters(table, narrowBy)] : [])];
+  const name = table.c[column];
   return new dashboard.QueryVariableBuilder(column)
     .label(label)
     .datasource(questDbRef)
-    .query(`SELECT DISTINCT ${table.c[column]} FROM ${table} WHERE ${where.join(' AND ')} ORDER BY ${table.c[column]}`)
+    .query(`SELECT ${name} FROM (SELECT timestamp, ${name} FROM ${table} WHERE ${where.join(' AND ')} LATEST ON timestamp PARTITION BY ${name}) ORDER BY ${name}`)
     .refresh(dashboard.VariableRefresh.OnTimeRangeChanged)
     .sort(dashboard.VariableSort.AlphabeticalAsc)
     .multi(true)

@@ -71,7 +71,7 @@ export const RULE_GROUPS: RuleGroupSpec[] = [
         title: 'Daemon error rate high',
         severity: 'warning',
         sql: `SELECT $__toTime AS time, host, env, sum(increase) * 60.0 / datediff('s', $__fromTime, $__toTime) AS value
-              FROM ${counterIncrease({ table: d, counter: d.c.error_count, series: [d.c.host, d.c.env], where: inRange() })}`,
+              FROM ${counterIncrease({ table: d, counter: d.c.error_count, series: [d.c.host, d.c.env], where: inRange(), bucket: '1m' })}`,
         windowSeconds: 600,
         reducer: 'last',
         threshold: { type: 'gt', params: [THRESHOLDS.errorsPerMinute.warning] },
@@ -130,7 +130,7 @@ export const RULE_GROUPS: RuleGroupSpec[] = [
         title: 'Exchange reconnect storm',
         severity: 'warning',
         sql: `SELECT $__toTime AS time, exchange, host, env, sum(increase) AS value
-              FROM ${counterIncrease({ table: x, counter: x.c.reconnect_count, series: [x.c.exchange, x.c.host], keep: [x.c.env], where: inRange() })}`,
+              FROM ${counterIncrease({ table: x, counter: x.c.reconnect_count, series: [x.c.exchange, x.c.host], keep: [x.c.env], where: inRange(), bucket: '1m' })}`,
         windowSeconds: 600,
         reducer: 'last',
         threshold: { type: 'gt', params: [THRESHOLDS.reconnectsPer10m.warning] },

@@ -76,7 +76,7 @@ export const exchangeDashboard = defineDashboard({
       query: timeSeriesQuery(`
         SELECT timestamp, exchange, sum(increase) AS reconnects
         FROM ${counterIncrease({ table: x, counter: x.c.reconnect_count, series: [x.c.exchange, x.c.host], where })}
-        SAMPLE BY $__sampleByInterval
+        ORDER BY timestamp
       `),
     }),
     barGaugePanel({

@@ -15,7 +15,7 @@ const counterPerMinute = (counter: 'fetch_count' | 'error_count', alias: string)
   timeSeriesQuery(`
     SELECT timestamp, host, ${perTime('sum(increase)', PER_MINUTE)} AS ${alias}
     FROM ${counterIncrease({ table: d, counter: d.c[counter], series: [d.c.host, d.c.env], where })}
-    SAMPLE BY $__sampleByInterval
+    ORDER BY timestamp
   `);
 
 export const healthDashboard = defineDashboard({
