@@ -113,7 +113,7 @@ describe('docker-compose.yml', () => {
       expect(grafana).not.toBeNull();
       const [major, minor] = [Number(grafana?.[1]), Number(grafana?.[2])];
       expect(major > 12 || (major === 12 && minor >= 3)).toBe(true);
-      expect(compose.services['grafana'].environment?.['GF_INSTALL_PLUGINS']).toMatch(/^questdb-questdb-datasource \d+\.\d+\.\d+$/);
+      expect(compose.services['grafana'].environment?.['GF_PLUGINS_PREINSTALL_SYNC']).toMatch(/^questdb-questdb-datasource@\d+\.\d+\.\d+$/);
     });
 
     it('builds each app image from deploy/docker/Dockerfile with an Nx app project that has a build target', () => {
