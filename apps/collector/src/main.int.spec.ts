@@ -10,6 +10,10 @@ import { MetricsClient } from '@tradewatch/questdb-client';
 import { questDbUrl, uniqueName, waitForCount } from '@tradewatch/questdb-client/testing';
 
 const ROOT = join(__dirname, '../../..');
+// Node with tsx as a loader, not the tsx CLI: the CLI relays signals to a child process and kills
+// it outright when the child does not confirm within 30 ms, which a busy machine can miss.
+const TSX_ARGS = ['--import', 'tsx', 'apps/collector/src/main.ts'];
+const TSX_ENV = { TSX_TSCONFIG_PATH: 'tsconfig.base.json' };
 
 /** The service as a process: started by its entry point, stopped by a signal. */
 describe('collector process lifecycle (real QuestDB)', () => {
@@ -19,9 +23,9 @@ describe('collector process lifecycle (real QuestDB)', () => {
   });
 
   it.each(['SIGTERM', 'SIGINT'] as const)('%s stops collectors, flushes aggregated rows and exits 0', async (signal) => {
-    const proc = spawn(join(ROOT, 'node_modules/.bin/tsx'), ['--tsconfig', 'tsconfig.base.json', 'apps/collector/src/main.ts'], {
+    const proc = spawn(process.execPath, TSX_ARGS, {
       cwd: ROOT,
-      env: { ...process.env, QUESTDB_URL: questDbUrl(), COLLECTOR_PORT: '0', COLLECTOR_DEMO: '', COLLECTOR_CONFIG: '', COLLECTOR_TOKENS: '', LOG_LEVEL: 'info' },
+      env: { ...process.env, ...TSX_ENV, QUESTDB_URL: questDbUrl(), COLLECTOR_PORT: '0', COLLECTOR_DEMO: '', COLLECTOR_CONFIG: '', COLLECTOR_TOKENS: '', LOG_LEVEL: 'info' },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     child = proc;
@@ -54,9 +58,9 @@ describe('collector process lifecycle (real QuestDB)', () => {
   });
 
   it('a bad configuration value stops start-up with exit code 2 and names the variable', async () => {
-    const proc = spawn(join(ROOT, 'node_modules/.bin/tsx'), ['--tsconfig', 'tsconfig.base.json', 'apps/collector/src/main.ts'], {
+    const proc = spawn(process.execPath, TSX_ARGS, {
       cwd: ROOT,
-      env: { ...process.env, QUESTDB_URL: questDbUrl(), COLLECTOR_PORT: 'http' },
+      env: { ...process.env, ...TSX_ENV, QUESTDB_URL: questDbUrl(), COLLECTOR_PORT: 'http' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     child = proc;
@@ -77,9 +81,9 @@ describe('collector process lifecycle (real QuestDB)', () => {
         s.close(() => resolve(p)); // a port where nothing listens
       });
     });
-    const proc = spawn(join(ROOT, 'node_modules/.bin/tsx'), ['--tsconfig', 'tsconfig.base.json', 'apps/collector/src/main.ts'], {
+    const proc = spawn(process.execPath, TSX_ARGS, {
       cwd: ROOT,
-      env: { ...process.env, QUESTDB_URL: `http://127.0.0.1:${port}`, COLLECTOR_PORT: '0', COLLECTOR_CONFIG: file },
+      env: { ...process.env, ...TSX_ENV, QUESTDB_URL: `http://127.0.0.1:${port}`, COLLECTOR_PORT: '0', COLLECTOR_CONFIG: file },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     child = proc;

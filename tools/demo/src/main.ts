@@ -45,10 +45,11 @@ async function reportTables(): Promise<void> {
 async function main(): Promise<number> {
   if (!(await sql('SELECT 1'))) await ensureQuestDb();
   const port = process.env['COLLECTOR_PORT'] ?? '8080';
-  const collector = spawn(TSX, ['--tsconfig', 'tsconfig.base.json', 'apps/collector/src/main.ts'], {
+  // Node with tsx as a loader (not the tsx CLI), so Ctrl-C reaches the collector itself and it drains.
+  const collector = spawn(process.execPath, ['--import', 'tsx', 'apps/collector/src/main.ts'], {
     cwd: ROOT,
     stdio: 'inherit',
-    env: { ...process.env, QUESTDB_URL: questDbUrl, COLLECTOR_DEMO: '1', COLLECTOR_PORT: port, LOG_LEVEL: process.env['LOG_LEVEL'] ?? 'warn' },
+    env: { ...process.env, TSX_TSCONFIG_PATH: 'tsconfig.base.json', QUESTDB_URL: questDbUrl, COLLECTOR_DEMO: '1', COLLECTOR_PORT: port, LOG_LEVEL: process.env['LOG_LEVEL'] ?? 'warn' },
   });
   process.stdout.write(
     `demo: collector starting on http://127.0.0.1:${port} (metrics: /metrics, API: /openapi.json); ` +
