@@ -16,21 +16,85 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { TABLE_NAMES } from '@tradewatch/models';
 import { MetricsClient } from '@tradewatch/questdb-client';
+// The benchmark must run exactly the generator's dashboards and reference data, which live in that app.
+/* eslint-disable @nx/enforce-module-boundaries */
 import { DASHBOARDS } from '../../apps/dashboard-generator/src/lib/dashboards';
 import { dashboardQueries, runQuery, variableOptions, type Selection } from '../../apps/dashboard-generator/src/lib/dashboard-queries';
 import { demoUniverse } from '../../apps/dashboard-generator/src/lib/seed/demo-universe';
 import { seedDemoData } from '../../apps/dashboard-generator/src/lib/seed/seed';
-import { findFreePorts, startQuestDb, type QuestDbHandle } from '../questdb/src';
+/* eslint-enable @nx/enforce-module-boundaries */
+import { findFreePorts, startQuestDb, type QuestDbHandle } from '@tradewatch/questdb-launcher';
+import { formatMs as fmt, median } from './src/stats';
 
 const DAY_MS = 86_400_000;
 const CADENCE = { pipelineSeconds: 60, daemonSeconds: 5, exchangeSeconds: 5, tradingSeconds: 1 };
 const UNIVERSE = demoUniverse({ prefix: 'bench', hosts: 2, symbols: 50, strategies: 2, symbolsPerStrategy: 1 });
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
-const fmt = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(0)} ms`);
+export interface DashboardBenchOptions {
+  days: number;
+  runs: number;
+  /** Skip seeding when complete reference data is already there. */
+  reuse?: boolean;
+  log?: (line: string) => void;
+}
+
+export interface DashboardBenchResult {
+  /** One line: the data range and the rows per table. */
+  data: string;
+  /** The Markdown table: per dashboard, its whole query set at 24 h and at `days`. */
+  table: string[];
+  /** Median total of each dashboard at the longest range, in ms. */
+  longestRangeMs: Record<string, number>;
+}
+
+/** Seeds the reference data (unless reused) and times every dashboard's query set. */
+export async function benchDashboards(client: MetricsClient, options: DashboardBenchOptions): Promise<DashboardBenchResult> {
+  const { days, runs } = options;
+  const log = options.log ?? ((line: string) => console.error(line));
+  await client.bootstrap();
+  const toMs = await dataEnd(client, options.reuse, days, log);
+  const counts = await rowCounts(client);
+  const data = `${days} days to ${new Date(toMs).toISOString()}; rows: ${TABLE_NAMES.map((t) => `${t} ${counts[t].toLocaleString('en')}`).join(', ')}`;
+
+  const ranges = [
+    { label: '24 h', ms: DAY_MS },
+    { label: `${days} d`, ms: days * DAY_MS },
+  ];
+  const lines = [
+    `| dashboard | queries | ${ranges.map((r) => `${r.label} (median of ${runs})`).join(' | ')} | slowest query at ${ranges[1].label} |`,
+    `|---|---:|${ranges.map(() => '---:').join('|')}|---|`,
+  ];
+  const longestRangeMs: Record<string, number> = {};
+  for (const def of DASHBOARDS) {
+    const dashboard = def.build();
+    const queries = dashboardQueries(dashboard);
+    const cells: string[] = [];
+    let slowest = '';
+    for (const range of ranges) {
+      const from = toMs - range.ms;
+      const selection: Selection = Object.fromEntries((dashboard.templating.list ?? []).map((v) => [v.name, 'all']));
+      const allValues = await variableOptions(client, dashboard, from, toMs);
+      const totals: number[] = [];
+      const perQuery = new Map<string, number[]>();
+      for (let i = 0; i < runs + 1; i++) {
+        let total = 0;
+        for (const q of queries) {
+          const run = await runQuery(client, q, { fromMs: from, toMs, selection, allValues });
+          total += run.ms;
+          if (i > 0) perQuery.set(q.name, [...(perQuery.get(q.name) ?? []), run.ms]);
+        }
+        if (i > 0) totals.push(total); // run 0 warms caches and is not counted
+      }
+      cells.push(fmt(median(totals)));
+      longestRangeMs[def.title] = median(totals);
+      const [name, ms] = [...perQuery].map(([n, xs]) => [n, median(xs)] as const).sort((a, b) => b[1] - a[1])[0];
+      slowest = `${name} ${fmt(ms)}`;
+      log(`${def.title} ${range.label}: ${fmt(median(totals))}`);
+    }
+    lines.push(`| ${def.title} | ${queries.length} | ${cells.join(' | ')} | ${slowest} |`);
+  }
+  return { data, table: lines, longestRangeMs };
+}
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -55,47 +119,9 @@ async function main(): Promise<void> {
   }
   const client = await MetricsClient.connect({ url, batchRows: 100_000, flushIntervalMs: 60_000 });
   try {
-    await client.bootstrap();
-    const toMs = await dataEnd(client, values.reuse, days);
-    const counts = await rowCounts(client);
-    console.log(`\nData: ${days} days to ${new Date(toMs).toISOString()}; rows: ${TABLE_NAMES.map((t) => `${t} ${counts[t].toLocaleString('en')}`).join(', ')}\n`);
-
-    const ranges = [
-      { label: '24 h', ms: DAY_MS },
-      { label: `${days} d`, ms: days * DAY_MS },
-    ];
-    const lines = [
-      `| dashboard | queries | ${ranges.map((r) => `${r.label} (median of ${runs})`).join(' | ')} | slowest query at ${ranges[1].label} |`,
-      `|---|---:|${ranges.map(() => '---:').join('|')}|---|`,
-    ];
-    for (const def of DASHBOARDS) {
-      const dashboard = def.build();
-      const queries = dashboardQueries(dashboard);
-      const cells: string[] = [];
-      let slowest = '';
-      for (const range of ranges) {
-        const from = toMs - range.ms;
-        const selection: Selection = Object.fromEntries((dashboard.templating.list ?? []).map((v) => [v.name, 'all']));
-        const allValues = await variableOptions(client, dashboard, from, toMs);
-        const totals: number[] = [];
-        const perQuery = new Map<string, number[]>();
-        for (let i = 0; i < runs + 1; i++) {
-          let total = 0;
-          for (const q of queries) {
-            const run = await runQuery(client, q, { fromMs: from, toMs, selection, allValues });
-            total += run.ms;
-            if (i > 0) perQuery.set(q.name, [...(perQuery.get(q.name) ?? []), run.ms]);
-          }
-          if (i > 0) totals.push(total); // run 0 warms caches and is not counted
-        }
-        cells.push(fmt(median(totals)));
-        const [name, ms] = [...perQuery].map(([n, xs]) => [n, median(xs)] as const).sort((a, b) => b[1] - a[1])[0];
-        slowest = `${name} ${fmt(ms)}`;
-        console.error(`${def.title} ${range.label}: ${fmt(median(totals))}`);
-      }
-      lines.push(`| ${def.title} | ${queries.length} | ${cells.join(' | ')} | ${slowest} |`);
-    }
-    console.log(lines.join('\n'));
+    const result = await benchDashboards(client, { days, runs, reuse: values.reuse });
+    console.log(`\nData: ${result.data}\n`);
+    console.log(result.table.join('\n'));
   } finally {
     await client.close();
     await server?.stop();
@@ -103,7 +129,7 @@ async function main(): Promise<void> {
 }
 
 /** Seeds the reference data (unless reused) and returns where it ends. */
-async function dataEnd(client: MetricsClient, reuse: boolean | undefined, days: number): Promise<number> {
+async function dataEnd(client: MetricsClient, reuse: boolean | undefined, days: number, log: (line: string) => void): Promise<number> {
   if (reuse) {
     const { rows } = await client.query<{ last: string | null; first: string | null }>(
       "SELECT min(timestamp) first, max(timestamp) last FROM daemon_metrics WHERE host = 'bench-daemon-1'",
@@ -111,10 +137,10 @@ async function dataEnd(client: MetricsClient, reuse: boolean | undefined, days: 
     const first = rows[0]?.first;
     const last = rows[0]?.last;
     if (first && last && Date.parse(last) - Date.parse(first) >= days * DAY_MS - 60_000) {
-      console.error(`reusing seeded data ${first} … ${last}`);
+      log(`reusing seeded data ${first} … ${last}`);
       return Date.parse(last) + 5_000;
     }
-    console.error('no complete seeded data to reuse: seeding');
+    log('no complete seeded data to reuse: seeding');
   }
   const toMs = Math.floor(Date.now() / 60_000) * 60_000;
   const started = performance.now();
@@ -129,13 +155,13 @@ async function dataEnd(client: MetricsClient, reuse: boolean | undefined, days: 
       const now = performance.now();
       if (now - lastReport > 5_000) {
         lastReport = now;
-        console.error(`seeding ${table}: ${rows.toLocaleString('en')} rows (${((now - started) / 1000).toFixed(0)} s)`);
+        log(`seeding ${table}: ${rows.toLocaleString('en')} rows (${((now - started) / 1000).toFixed(0)} s)`);
       }
     },
   });
   const seconds = (performance.now() - started) / 1000;
   const total = Object.values(report).reduce((a, b) => a + b, 0);
-  console.error(`seeded ${total.toLocaleString('en')} rows in ${seconds.toFixed(0)} s (${Math.round(total / seconds).toLocaleString('en')} rows/s, WAL applied)`);
+  log(`seeded ${total.toLocaleString('en')} rows in ${seconds.toFixed(0)} s (${Math.round(total / seconds).toLocaleString('en')} rows/s, WAL applied)`);
   return toMs;
 }
 
@@ -148,7 +174,10 @@ async function rowCounts(client: MetricsClient): Promise<Record<string, number>>
   return out;
 }
 
-main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : error);
-  process.exitCode = 1;
-});
+// Also a module: `npm run bench` calls benchDashboards().
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exitCode = 1;
+  });
+}

@@ -1,0 +1,107 @@
+import { parseArgs } from 'node:util';
+
+export const SECTIONS = ['writer', 'http', 'dashboards'] as const;
+export type Section = (typeof SECTIONS)[number];
+
+export interface BenchArgs {
+  sections: Section[];
+  /** Writer: rows per run and measured rounds. */
+  rows: number;
+  rounds: number;
+  /** HTTP ingest. */
+  durationSeconds: number;
+  warmupSeconds: number;
+  clients: number;
+  batch: number;
+  probeIntervalMs: number;
+  /** Dashboards: days of reference data and measured runs per range. */
+  days: number;
+  dashboardRuns: number;
+  /** Where the Markdown goes; undefined with --no-write. */
+  out: string | undefined;
+  /** Directory for the collector's CPU profile (node --cpu-prof), if wanted. */
+  profileDir: string | undefined;
+  quick: boolean;
+}
+
+export const USAGE = `npm run bench -- [options]
+
+Starts QuestDB (launcher, free ports in 25000-25999, temp data dir) and the collector (nx build
+output), runs the benchmarks, prints a Markdown report and writes it to docs/benchmarks.md.
+
+  --quick               smoke run: small sizes, short duration (same as --rows 20000 --rounds 1
+                        --duration 10 --warmup 2 --days 1 --dashboard-runs 1); nothing is written
+                        unless --out is given
+  --only <list>         sections to run, comma-separated: writer,http,dashboards (default all)
+  --rows <n>            writer: rows per run (default 200000)
+  --rounds <n>          writer: measured rounds, variants interleaved in each (default 5)
+  --duration <s>        HTTP ingest: measured seconds (default 60)
+  --warmup <s>          HTTP ingest: seconds before measuring (default 10)
+  --clients <n>         HTTP ingest: concurrent clients (default 8)
+  --batch <n>           HTTP ingest: rows per request (default 1000)
+  --probe-interval <ms> freshness: one probe row every <ms> (default 200)
+  --days <n>            dashboards: days of reference data (default 30)
+  --dashboard-runs <n>  dashboards: measured runs per range (default 5)
+  --out <file>          Markdown output (default docs/benchmarks.md)
+  --no-write            print only
+  --profile <dir>       run the collector with node --cpu-prof into <dir> and list its hottest functions
+  --help
+`;
+
+function positiveInt(name: string, value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`--${name}: "${value}" is not a positive integer`);
+  return n;
+}
+
+/** Parses the command line; throws an Error naming the bad option. Returns undefined for --help. */
+export function parseBenchArgs(argv: string[]): BenchArgs | undefined {
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    options: {
+      quick: { type: 'boolean', default: false },
+      only: { type: 'string' },
+      rows: { type: 'string' },
+      rounds: { type: 'string' },
+      duration: { type: 'string' },
+      warmup: { type: 'string' },
+      clients: { type: 'string' },
+      batch: { type: 'string' },
+      'probe-interval': { type: 'string' },
+      days: { type: 'string' },
+      'dashboard-runs': { type: 'string' },
+      out: { type: 'string' },
+      'no-write': { type: 'boolean', default: false },
+      profile: { type: 'string' },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help) return undefined;
+  const quick = values.quick ?? false;
+  const int = (name: keyof typeof values, full: number, small: number) => {
+    const v = values[name];
+    return typeof v === 'string' ? positiveInt(name, v) : quick ? small : full;
+  };
+  const sections = values.only === undefined ? [...SECTIONS] : values.only.split(',').map((s) => s.trim());
+  const unknown = sections.filter((s) => !(SECTIONS as readonly string[]).includes(s));
+  if (unknown.length > 0 || sections.length === 0) throw new Error(`--only: unknown section(s) ${unknown.join(', ') || '(none given)'}; choose from ${SECTIONS.join(', ')}`);
+  const batch = int('batch', 1_000, 1_000);
+  if (batch > 10_000) throw new Error(`--batch: ${batch} rows is above the collector's default limit of 10000 rows per request`);
+  const out = values['no-write'] ? undefined : (values.out ?? (quick ? undefined : 'docs/benchmarks.md'));
+  return {
+    sections: sections as Section[],
+    rows: int('rows', 200_000, 20_000),
+    rounds: int('rounds', 5, 1),
+    durationSeconds: int('duration', 60, 10),
+    warmupSeconds: values.warmup === '0' ? 0 : int('warmup', 10, 2),
+    clients: int('clients', 8, 4),
+    batch,
+    probeIntervalMs: int('probe-interval', 200, 200),
+    days: int('days', 30, 1),
+    dashboardRuns: int('dashboard-runs', 5, 1),
+    out,
+    profileDir: values.profile,
+    quick,
+  };
+}

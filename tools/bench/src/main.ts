@@ -1,0 +1,160 @@
+/**
+ * `npm run bench`: the SPEC.md §7 benchmarks in one run (see USAGE in ./args). Starts its own
+ * QuestDB (temp data dir, ports in 25000-25999) and the collector, prints a Markdown report and
+ * writes it to docs/benchmarks.md.
+ */
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { loadavg, tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { MetricsClient } from '@tradewatch/questdb-client';
+import { TABLE_NAMES } from '@tradewatch/models';
+import { isPortFree, QUESTDB_VERSION, startQuestDb, type QuestDbHandle } from '@tradewatch/questdb-launcher';
+import { benchDashboards } from '../dashboards';
+import { parseBenchArgs, USAGE, type BenchArgs } from './args';
+import { buildCollector, startCollector } from './collector-process';
+import { readCpuProfile, topSelfTime } from './cpu-profile';
+import { benchHttpIngest } from './http-bench';
+import { describeMachine } from './machine';
+import { renderReport, type BenchReport } from './report';
+import { benchWriters } from './writer-bench';
+
+const ROOT = resolve(__dirname, '../../..');
+const PORT_RANGE = { from: 25_000, to: 25_999 };
+const log = (line: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
+
+/** `count` free ports from this benchmark's range, starting at a random point so parallel runs rarely collide. */
+async function freePorts(count: number): Promise<number[]> {
+  const span = PORT_RANGE.to - PORT_RANGE.from + 1;
+  const start = Math.floor(Math.random() * span);
+  const ports: number[] = [];
+  for (let i = 0; i < span && ports.length < count; i++) {
+    const port = PORT_RANGE.from + ((start + i) % span);
+    if (await isPortFree(port)) ports.push(port);
+  }
+  if (ports.length < count) throw new Error(`fewer than ${count} free ports in ${PORT_RANGE.from}-${PORT_RANGE.to}`);
+  return ports;
+}
+
+async function run(args: BenchArgs): Promise<BenchReport> {
+  const startedAt = new Date();
+  const work = await mkdtemp(join(tmpdir(), 'tradewatch-bench-'));
+  const [httpPort, pgPort, ilpPort, minPort, collectorPort] = await freePorts(5);
+  let questdb: QuestDbHandle | undefined;
+  try {
+    const machine = await describeMachine(QUESTDB_VERSION);
+    log(`load average at start: ${machine.loadAtStart.map((l) => l.toFixed(2)).join(' ')}`);
+    log(`starting QuestDB ${QUESTDB_VERSION} on 127.0.0.1:${httpPort} (data in ${work}/questdb) …`);
+    questdb = await startQuestDb({ dataDir: join(work, 'questdb'), httpPort, pgPort, ilpPort, minPort, javaOpts: ['-Xmx2g'] });
+    const url = questdb.httpUrl;
+    const report: BenchReport = {
+      machine,
+      loadAtEnd: [],
+      startedAt,
+      command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
+    };
+
+    if (args.sections.includes('writer')) {
+      log(`writer: ${args.rows} rows, ${args.rounds} round(s) + warm-up`);
+      report.writer = { rows: args.rows, rounds: args.rounds, results: await benchWriters(url, { rows: args.rows, rounds: args.rounds, log }) };
+    }
+
+    if (args.sections.includes('http')) {
+      await truncateAll(url);
+      const main = buildCollector(ROOT, log);
+      const spoolDir = join(work, 'spool');
+      const profileDir = args.profileDir ? resolve(args.profileDir) : undefined;
+      if (profileDir) await mkdir(profileDir, { recursive: true });
+      const collector = await startCollector(main, {
+        root: ROOT,
+        port: collectorPort,
+        questDbUrl: url,
+        spoolDir,
+        nodeArgs: profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
+        log,
+      });
+      let result;
+      try {
+        log(`http ingest: ${args.clients} clients × ${args.batch} rows, ${args.warmupSeconds} s warm-up + ${args.durationSeconds} s`);
+        result = await benchHttpIngest({
+          collectorUrl: collector.url,
+          questDbUrl: url,
+          collectorPid: collector.pid,
+          questDbPid: questdb.pid,
+          clients: args.clients,
+          rowsPerRequest: args.batch,
+          durationSeconds: args.durationSeconds,
+          warmupSeconds: args.warmupSeconds,
+          probeIntervalMs: args.probeIntervalMs,
+          log,
+        });
+      } finally {
+        await collector.stop();
+      }
+      const spooled = await readdir(spoolDir).then((names) => names.some((n) => n.endsWith('.seg')), () => false);
+      report.http = { ...result, sink: spooled ? 'durable spool (acknowledged once fsync\'d to local disk)' : 'direct (acknowledged once QuestDB accepted the rows)' };
+      if (profileDir) {
+        const profiles = (await readdir(profileDir)).filter((n) => n.endsWith('.cpuprofile')).sort();
+        const latest = profiles.at(-1);
+        if (latest) report.profile = topSelfTime(readCpuProfile(join(profileDir, latest)), ROOT, 15);
+      }
+    }
+
+    if (args.sections.includes('dashboards')) {
+      await truncateAll(url);
+      const client = await MetricsClient.connect({ url, batchRows: 100_000, flushIntervalMs: 60_000 });
+      try {
+        report.dashboards = { days: args.days, ...(await benchDashboards(client, { days: args.days, runs: args.dashboardRuns, log })) };
+      } finally {
+        await client.close();
+      }
+    }
+    report.loadAtEnd = loadavg();
+    return report;
+  } finally {
+    await questdb?.stop();
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
+/** Empties every table so each section starts from the data it writes itself. */
+async function truncateAll(url: string): Promise<void> {
+  const client = await MetricsClient.connect({ url });
+  try {
+    await client.bootstrap();
+    for (const t of TABLE_NAMES) await client.query(`TRUNCATE TABLE ${t}`);
+  } finally {
+    await client.close();
+  }
+}
+
+async function main(): Promise<number> {
+  let args: BenchArgs | undefined;
+  try {
+    args = parseBenchArgs(process.argv.slice(2));
+  } catch (error) {
+    process.stderr.write(`bench: ${(error as Error).message}\n\n${USAGE}`);
+    return 2;
+  }
+  if (!args) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  const report = await run(args);
+  const markdown = renderReport(report);
+  process.stdout.write(`\n${markdown}`);
+  if (args.out) {
+    const out = resolve(ROOT, args.out);
+    await mkdir(dirname(out), { recursive: true });
+    await writeFile(out, markdown);
+    log(`written to ${out}`);
+  }
+  return 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: Error) => {
+    process.stderr.write(`bench: ${error.stack ?? error.message}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,76 @@
+import { readFileSync } from 'node:fs';
+
+/** CPU time and memory of one process, from Linux /proc. */
+export interface ProcSample {
+  /** user + system CPU seconds since the process started. */
+  cpuSeconds: number;
+  rssBytes: number;
+  atMs: number;
+}
+
+/** Clock ticks per second of /proc/<pid>/stat; 100 on every Linux this runs on (USER_HZ). */
+const CLOCK_TICKS = 100;
+
+/**
+ * utime + stime (fields 14 and 15) of a /proc/<pid>/stat line, in seconds. The command name
+ * (field 2) is in parentheses and may hold spaces, so fields are counted after its closing one.
+ */
+export function parseStatCpuSeconds(stat: string): number {
+  const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // rest[0] is field 3 (state): utime is field 14, stime field 15.
+  const utime = Number(rest[11]);
+  const stime = Number(rest[12]);
+  if (!Number.isFinite(utime) || !Number.isFinite(stime)) throw new Error(`unexpected /proc stat line: ${stat.slice(0, 120)}`);
+  return (utime + stime) / CLOCK_TICKS;
+}
+
+/** VmRSS of a /proc/<pid>/status text, in bytes. */
+export function parseStatusRssBytes(status: string): number {
+  const m = /^VmRSS:\s+(\d+)\s+kB$/m.exec(status);
+  if (!m) throw new Error('no VmRSS line in /proc status (has the process exited?)');
+  return Number(m[1]) * 1024;
+}
+
+export function sampleProcess(pid: number): ProcSample {
+  return {
+    cpuSeconds: parseStatCpuSeconds(readFileSync(`/proc/${pid}/stat`, 'utf8')),
+    rssBytes: parseStatusRssBytes(readFileSync(`/proc/${pid}/status`, 'utf8')),
+    atMs: performance.now(),
+  };
+}
+
+/** Average CPU use between two samples, in percent of one core (200 % = both cores of a 2-core machine). */
+export function cpuPercent(from: ProcSample, to: ProcSample): number {
+  const wallSeconds = (to.atMs - from.atMs) / 1000;
+  return wallSeconds > 0 ? ((to.cpuSeconds - from.cpuSeconds) / wallSeconds) * 100 : Number.NaN;
+}
+
+/** Samples a process every `intervalMs` and keeps the peak RSS, until stopped. */
+export class ProcessMonitor {
+  private readonly first: ProcSample;
+  private last: ProcSample;
+  private peakRss: number;
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(readonly pid: number, intervalMs = 500) {
+    this.first = this.last = sampleProcess(pid);
+    this.peakRss = this.first.rssBytes;
+    this.timer = setInterval(() => this.sample(), intervalMs);
+    this.timer.unref();
+  }
+
+  private sample(): void {
+    try {
+      this.last = sampleProcess(this.pid);
+      this.peakRss = Math.max(this.peakRss, this.last.rssBytes);
+    } catch {
+      // The process ended: keep the last sample; the caller finds out from the process itself.
+    }
+  }
+
+  stop(): { cpuPercent: number; peakRssBytes: number; endRssBytes: number } {
+    clearInterval(this.timer);
+    this.sample();
+    return { cpuPercent: cpuPercent(this.first, this.last), peakRssBytes: this.peakRss, endRssBytes: this.last.rssBytes };
+  }
+}
