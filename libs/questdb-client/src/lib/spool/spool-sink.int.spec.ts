@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { createTableSql, TABLE_NAMES, tableDef, type Row } from '@tradewatch/models';
 // eslint-disable-next-line @nx/enforce-module-boundaries -- test-only: fault tests need a QuestDB of their own to stop and restart
 import { findFreePorts, startQuestDb, type QuestDbHandle } from '../../../../../tools/questdb/src';
-import { uniqueName, waitForCount } from '../../testing';
+import { TcpProxy, uniqueName, waitForCount } from '../../testing';
 import { MetricsClient } from '../metrics-client';
 import type { DeadLetter } from './dead-letters';
 import { SpoolFullError } from './spool-errors';
@@ -100,40 +100,46 @@ describe('SpoolSink against a real QuestDB that fails', () => {
 
   it('at the size limit append refuses with SpoolFullError; when QuestDB is back every acknowledged row arrives', async () => {
     const host = uniqueName('full');
-    const sink = await open(join(work, 'full'), { maxBytes: 64 * 1024 });
-    await qdb.stop();
-    let acknowledged = 0;
-    let refusal: unknown;
-    for (let i = 0; i < 1_000 && !refusal; i++) {
-      try {
-        await sink.append('daemon_metrics', daemonRows(host, acknowledged, 50));
-        acknowledged += 50;
-      } catch (error) {
-        refusal = error;
+    // QuestDB "away" behind a proxy this time: the 30 s test above already stops the real one.
+    const proxy = await TcpProxy.start(qdb.httpUrl);
+    try {
+      const sink = await open(join(work, 'full'), { maxBytes: 64 * 1024, connection: { url: proxy.url } });
+      await proxy.cut();
+      let acknowledged = 0;
+      let refusal: unknown;
+      for (let i = 0; i < 1_000 && !refusal; i++) {
+        try {
+          await sink.append('daemon_metrics', daemonRows(host, acknowledged, 50));
+          acknowledged += 50;
+        } catch (error) {
+          refusal = error;
+        }
       }
-    }
-    expect(refusal).toBeInstanceOf(SpoolFullError);
-    const full = refusal as SpoolFullError;
-    expect(full.code).toBe('spool_full');
-    expect(full.retryAfterSeconds).toBeGreaterThanOrEqual(1);
-    expect(full.retryAfterSeconds).toBeLessThanOrEqual(60);
-    expect(full.message).toMatch(/spool is full/);
-    expect(acknowledged).toBeGreaterThan(0);
-    expect(sink.stats()).toMatchObject({ full: true, depthRows: acknowledged, maxBytes: 64 * 1024 });
-    // Refused stays refused while nothing ships: nothing is taken that cannot be kept.
-    await expect(sink.append('daemon_metrics', daemonRows(host, acknowledged, 50))).rejects.toBeInstanceOf(SpoolFullError);
+      expect(refusal).toBeInstanceOf(SpoolFullError);
+      const full = refusal as SpoolFullError;
+      expect(full.code).toBe('spool_full');
+      expect(full.retryAfterSeconds).toBeGreaterThanOrEqual(1);
+      expect(full.retryAfterSeconds).toBeLessThanOrEqual(60);
+      expect(full.message).toMatch(/spool is full/);
+      expect(acknowledged).toBeGreaterThan(0);
+      expect(sink.stats()).toMatchObject({ full: true, depthRows: acknowledged, maxBytes: 64 * 1024 });
+      // Refused stays refused while nothing ships: nothing is taken that cannot be kept.
+      await expect(sink.append('daemon_metrics', daemonRows(host, acknowledged, 50))).rejects.toBeInstanceOf(SpoolFullError);
 
-    await qdb.restart();
-    await expect(sink.drain(30_000)).resolves.toBe(true);
-    expect(sink.stats().full).toBe(false);
-    // Ingest resumes.
-    await sink.append('daemon_metrics', daemonRows(host, acknowledged, 50));
-    acknowledged += 50;
-    await expect(sink.drain(10_000)).resolves.toBe(true);
-    await sink.close();
-    await waitForCount(client, `SELECT count() FROM daemon_metrics WHERE host = '${host}'`, acknowledged);
-    expect(await count(`host = '${host}'`)).toEqual({ n: acknowledged, d: acknowledged });
-  }, 90_000);
+      await proxy.restore();
+      await expect(sink.drain(30_000)).resolves.toBe(true);
+      expect(sink.stats().full).toBe(false);
+      // Ingest resumes.
+      await sink.append('daemon_metrics', daemonRows(host, acknowledged, 50));
+      acknowledged += 50;
+      await expect(sink.drain(10_000)).resolves.toBe(true);
+      await sink.close();
+      await waitForCount(client, `SELECT count() FROM daemon_metrics WHERE host = '${host}'`, acknowledged);
+      expect(await count(`host = '${host}'`)).toEqual({ n: acknowledged, d: acknowledged });
+    } finally {
+      await proxy.close();
+    }
+  });
 
   it('replays what it had not shipped when opened again (QuestDB was down at close)', async () => {
     const host = uniqueName('replay');
