@@ -227,7 +227,8 @@ export class SegmentLog {
     if (i < 0) return undefined;
     const seg = this.segments[i];
     const start = Math.max(from, seg.base);
-    const handle = seg === this.segments[this.segments.length - 1] ? this.active : await open(seg.path, 'r');
+    // A handle of its own: the writer may rotate (and close its handle) while this read is under way.
+    const handle = await open(seg.path, 'r');
     try {
       const available = seg.base + seg.size - start;
       let buf = await readAt(handle, start - seg.base, Math.min(available, maxBytes));
@@ -238,7 +239,7 @@ export class SegmentLog {
       }
       return { start, buf: wholeRecords(buf) };
     } finally {
-      if (handle !== this.active) await handle.close();
+      await handle.close();
     }
   }
 
