@@ -60,12 +60,16 @@ describe('DaemonCollector (real QuestDB, local status endpoint)', () => {
   it('a stopped daemon gives a running=false row with the reason', async () => {
     server.closeAllConnections();
     await new Promise((r) => server.close(r));
-    const [row] = await waitForRows(
+    // A poll in flight at the moment of closing may see "other side closed" first; once the port is
+    // closed, polls see the connection refused.
+    const rows = await waitForRows(
       fx.client,
-      `SELECT * FROM daemon_metrics WHERE host = '${host}' AND running = false LIMIT 1`,
-      (r) => r.length > 0,
+      `SELECT * FROM daemon_metrics WHERE host = '${host}' AND running = false ORDER BY timestamp`,
+      (r) => r.some((x) => /ECONNREFUSED/.test(String(x['last_error']))),
       5_000,
     );
+    for (const r of rows) expect(r['last_error']).toMatch(/^unreachable: fetch failed \(/);
+    const row = rows[rows.length - 1];
     expect(row['last_error']).toMatch(/^unreachable: fetch failed \(.*ECONNREFUSED/);
     expect(row['last_error_at']).toBe(row['timestamp']);
     expect(row['fetch_count']).toBeNull();
