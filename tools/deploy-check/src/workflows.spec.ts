@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { rawCompose } from './compose-file';
-import { appProjects, exists, readYaml, repoPath, ROOT } from './repo';
+import { appProjects, exists, readText, readYaml, repoPath, ROOT } from './repo';
 
 const run = promisify(execFile);
 
@@ -15,8 +15,10 @@ async function parseWorkflows(paths: string[]): Promise<Record<string, { errors:
 }
 
 interface Workflow {
+  on: { pull_request?: { paths?: string[] } };
+  env?: Record<string, string>;
   jobs: Record<string, {
-    services?: Record<string, { image: string; env?: Record<string, string> }>;
+    services?: Record<string, { image: string; env?: Record<string, string>; ports?: string[] }>;
     env?: Record<string, string>;
     strategy?: { matrix: { app: string[] } };
     steps: { uses?: string; run?: string; with?: Record<string, string> }[];
@@ -60,6 +62,28 @@ describe('GitHub workflows', () => {
     for (const p of apps) {
       const folder = p.targets?.['build']?.options?.outputPath?.replace(/^dist\/apps\//, '');
       expect(folder === p.name || dist.includes(`matrix.app == '${p.name}' && '${folder}'`)).toBe(true);
+    }
+  });
+
+  it('names only paths that exist, ports QuestDB listens on, and documented variables', () => {
+    const docs = readText('docs/configuration.md');
+    const conf = readText('deploy/questdb/server.conf');
+    for (const path of WORKFLOWS) {
+      const wf = readYaml<Workflow>(path);
+      for (const p of wf.on.pull_request?.paths ?? []) expect(`${p} ${exists(p.replace(/\/\*\*$/, ''))}`).toBe(`${p} true`);
+      for (const job of Object.values(wf.jobs)) {
+        for (const service of Object.values(job.services ?? {})) {
+          for (const port of service.ports ?? []) {
+            const [host, container] = port.split(':');
+            expect(host).toBe(container);
+            expect(conf).toMatch(new RegExp(`^(http|pg\\.net)\\.bind\\.to=0\\.0\\.0\\.0:${container}$`, 'm'));
+          }
+          for (const name of Object.keys(service.env ?? {})) expect(`${name} documented: ${docs.includes(`\`${name}\``)}`).toBe(`${name} documented: true`);
+        }
+        for (const name of Object.keys({ ...wf.env, ...job.env })) expect(`${name} documented: ${docs.includes(`\`${name}\``)}`).toBe(`${name} documented: true`);
+        const url = job.env?.['QUESTDB_URL'];
+        if (url) expect(Object.values(job.services ?? {}).flatMap((sv) => sv.ports ?? [])).toContain(`${new URL(url).port}:${new URL(url).port}`);
+      }
     }
   });
 });
