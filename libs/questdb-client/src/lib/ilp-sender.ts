@@ -1,8 +1,7 @@
-import { createBuffer, SenderOptions, type SenderBuffer } from '@questdb/nodejs-client';
 import type { TableName } from '@tradewatch/models';
-import { authHeader, senderConfig, type QuestDbConnection } from './connection';
+import { authHeader, type QuestDbConnection } from './connection';
 import { IlpRejectedError, QuestDbUnavailableError } from './errors';
-import { rowEncoder, type RowEncoder } from './ilp-encoder';
+import { batchEncoder, type BatchEncoder } from './ilp-text-encoder';
 import { describe } from './rest-client';
 
 export interface IlpSenderOptions {
@@ -33,18 +32,18 @@ function questDbMessage(body: string): string {
  * (QuestDB accepted them), or throws `IlpRejectedError` (a permanent refusal, rows and QuestDB's
  * message attached) or `QuestDbUnavailableError` (worth retrying). Retrying is the caller's business.
  *
- * Rows are encoded with the client's buffer, but the request is our own: the client's Undici
- * transport keeps retrying a refused connection past its retry timeout, and its Node http
- * transport loses QuestDB's error message; an operator needs both a prompt failure and the reason.
+ * Rows are encoded by `batchEncoder` (ILP text, as the client writes it, but much faster) and the
+ * request is our own: the client's Undici transport keeps retrying a refused connection past its
+ * retry timeout, and its Node http transport loses QuestDB's error message; an operator needs
+ * both a prompt failure and the reason.
  */
 export class IlpSender {
-  private readonly encoders = new Map<TableName, RowEncoder>();
+  private readonly encoders = new Map<TableName, BatchEncoder>();
   private readonly endpoint: string;
   private readonly headers: Record<string, string>;
   private readonly requestTimeoutMs: number;
 
   private constructor(
-    private readonly buffer: SenderBuffer,
     connection: QuestDbConnection,
     options: IlpSenderOptions,
   ) {
@@ -55,23 +54,20 @@ export class IlpSender {
   }
 
   static async open(connection: QuestDbConnection, options: IlpSenderOptions = {}): Promise<IlpSender> {
-    // protocol_version explicit, so no round trip is needed: QuestDB may be down at start-up.
-    const senderOptions = await SenderOptions.fromConfig(senderConfig(connection, { protocol_version: 2 }));
-    return new IlpSender(createBuffer(senderOptions), connection, options);
+    return new IlpSender(connection, options);
   }
 
   async send(table: TableName, rows: readonly object[]): Promise<void> {
     let encode = this.encoders.get(table);
-    if (!encode) this.encoders.set(table, (encode = rowEncoder(table)));
-    this.buffer.reset();
+    if (!encode) this.encoders.set(table, (encode = batchEncoder(table)));
+    let body: Buffer;
     try {
-      for (const row of rows) await encode(this.buffer, row);
+      body = encode(rows);
     } catch (error) {
       // A row the client cannot encode will never be accepted, however often it is retried.
       throw new IlpRejectedError(table, `could not encode a row: ${describe(error)}`, rows);
     }
-    const body = this.buffer.toBufferNew();
-    if (!body) return;
+    if (body.length === 0) return;
     let response: Response;
     let text: string;
     try {
@@ -92,6 +88,6 @@ export class IlpSender {
   }
 
   async close(): Promise<void> {
-    this.buffer.reset();
+    // Nothing to release: every request is a fetch of its own.
   }
 }
