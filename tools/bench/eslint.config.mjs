@@ -1,21 +1,11 @@
 import baseConfig from "../../eslint.config.mjs";
 
+// The benchmarks start QuestDB through the repo's launcher (a tool), as tests do: the module
+// boundaries for tests apply to all of this project.
+const testBoundaries = baseConfig.find((entry) => entry.files?.includes("**/*.spec.ts"));
+if (!testBoundaries) throw new Error("eslint.config.mjs: no module-boundary rules for tests to reuse");
+
 export default [
     ...baseConfig,
-    {
-        // The benchmarks start QuestDB through the repo's launcher (a tool), as tests do.
-        files: ["**/*.ts"],
-        rules: {
-            "@nx/enforce-module-boundaries": [
-                "error",
-                {
-                    enforceBuildableLibDependency: true,
-                    allow: ["^.*/eslint(\\.base)?\\.config\\.[cm]?[jt]s$"],
-                    depConstraints: [
-                        { sourceTag: "type:tool", onlyDependOnLibsWithTags: ["type:models", "type:data-access", "type:feature", "type:tool"] }
-                    ]
-                }
-            ]
-        }
-    }
+    { files: ["**/*.ts"], rules: testBoundaries.rules }
 ];

@@ -40,6 +40,8 @@ export interface HttpBenchResult {
   totalAckedRows: number;
   /** … and how many of them QuestDB holds afterwards. */
   storedRows: number;
+  /** Seconds from the end of the load until QuestDB held them all (the spool's backlog, if any). */
+  catchUpSeconds: number;
   freshness: FreshnessResult;
 }
 
@@ -142,6 +144,7 @@ export async function benchHttpIngest(o: HttpBenchOptions): Promise<HttpBenchRes
     clearInterval(probeTimer);
     clearInterval(progress);
   }
+  const loadEnded = performance.now();
   const seconds = o.durationSeconds;
   const collector = collectorMon?.stop() ?? { cpuPercent: Number.NaN, peakRssBytes: Number.NaN, endRssBytes: Number.NaN };
   const questdb = questDbMon?.stop() ?? { cpuPercent: Number.NaN, peakRssBytes: Number.NaN };
@@ -150,6 +153,7 @@ export async function benchHttpIngest(o: HttpBenchOptions): Promise<HttpBenchRes
   await pool.close();
 
   const storedRows = await waitForStored(o.questDbUrl, totalAcked, o.log);
+  const catchUpSeconds = (performance.now() - loadEnded) / 1000;
   return {
     clients: o.clients,
     rowsPerRequest: o.rowsPerRequest,
@@ -166,6 +170,7 @@ export async function benchHttpIngest(o: HttpBenchOptions): Promise<HttpBenchRes
     loadGeneratorCpuPercent: ((cpu.user + cpu.system) / 1e6 / seconds) * 100,
     totalAckedRows: totalAcked,
     storedRows,
+    catchUpSeconds,
     freshness,
   };
 }
@@ -182,7 +187,7 @@ async function waitForStored(questDbUrl: string, expected: number, log: (line: s
         if (n < expected) log(`only ${n} of ${expected} acknowledged rows in QuestDB after 2 minutes`);
         return n;
       }
-      await new Promise((r) => setTimeout(r, 500));
+      await new Promise((r) => setTimeout(r, 100));
     }
   } finally {
     await client.close();

@@ -14,6 +14,7 @@ import { parseBenchArgs, USAGE, type BenchArgs } from './args';
 import { buildCollector, startCollector } from './collector-process';
 import { readCpuProfile, topSelfTime } from './cpu-profile';
 import { benchHttpIngest } from './http-bench';
+import { benchStages } from './stage-bench';
 import { describeMachine } from './machine';
 import { renderReport, type BenchReport } from './report';
 import { benchWriters } from './writer-bench';
@@ -59,6 +60,8 @@ async function run(args: BenchArgs): Promise<BenchReport> {
     }
 
     if (args.sections.includes('http')) {
+      log('collector stages: CPU per row');
+      report.stages = { rowsPerBody: args.batch, results: await benchStages(args.batch, 50, args.rounds) };
       await truncateAll(url);
       const main = buildCollector(ROOT, log);
       const spoolDir = join(work, 'spool');

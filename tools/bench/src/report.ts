@@ -1,6 +1,7 @@
 import type { DashboardBenchResult } from '../dashboards';
 import type { HttpBenchResult } from './http-bench';
 import { formatLoad, machineLine, type MachineInfo } from './machine';
+import type { StageResult } from './stage-bench';
 import { summarizeWriter, type WriterResult } from './writer-bench';
 import { formatCount, formatMs, formatRatio, median } from './stats';
 
@@ -11,6 +12,7 @@ export interface BenchReport {
   command: string;
   writer?: { rows: number; rounds: number; results: WriterResult[] };
   http?: HttpBenchResult & { sink: string };
+  stages?: { rowsPerBody: number; results: StageResult[] };
   dashboards?: DashboardBenchResult & { days: number };
   profile?: { fn: string; where: string; percent: number }[];
 }
@@ -38,6 +40,25 @@ function targets(r: BenchReport): string[] {
     lines.push(`| every query of a dashboard over ${r.dashboards.days} d together < 1 s | slowest dashboard ${formatMs(slowest)} | ${verdict(slowest < 1_000)} |`);
   }
   return lines;
+}
+
+/** CPU per row of each collector step, and the ceiling of one core doing them all. */
+function stagesSection(r: BenchReport): string[] {
+  if (!r.stages) return [];
+  const path = r.stages.results.filter((s) => !s.stage.startsWith('for comparison'));
+  const total = path.reduce((a, s) => a + s.microsPerRow, 0);
+  return [
+    '### What bounds it: CPU per row in the collector',
+    '',
+    `Each step a row takes through the collector, timed alone in the benchmark process (process CPU time, ${formatCount(r.stages.rowsPerBody)}-row batches, median of rounds). ` +
+      'The collector runs them on one thread, so one core can do at most 1,000,000 ÷ (their sum) rows/s, before HTTP handling, fsync and garbage collection.',
+    '',
+    '| step | CPU µs per row |',
+    '|---|---:|',
+    ...r.stages.results.map((s) => `| ${s.stage} | ${s.microsPerRow.toFixed(2)} |`),
+    `| **sum of the collector's steps** | **${total.toFixed(2)}** (≤ ${formatCount(1_000_000 / total)} rows/s per core) |`,
+    '',
+  ];
 }
 
 export function renderReport(r: BenchReport): string {
@@ -78,14 +99,16 @@ export function renderReport(r: BenchReport): string {
       `${h.clients} concurrent clients (undici, keep-alive), each posting ${formatCount(h.rowsPerRequest)}-row JSON batches to \`POST /v1/metrics/pipeline\` and waiting for the 202; ` +
         `sink: ${h.sink}. Measured over ${h.seconds} s after a warm-up.`,
       '',
-      '| rows/s sustained | rows/s per 10 s (median / min) | requests | ack p50 | ack p99 | collector CPU | collector RSS (peak) | QuestDB CPU | load generator CPU | acknowledged rows found in QuestDB |',
-      '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|',
+      '| rows/s sustained | rows/s per 10 s (median / min) | requests | ack p50 | ack p99 | collector CPU | collector RSS (peak) | QuestDB CPU | load generator CPU | acknowledged rows found in QuestDB | backlog after the load |',
+      '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|',
       `| ${formatCount(h.rowsPerSecond)} | ${formatCount(median(h.windowRowsPerSecond))} / ${formatCount(Math.min(...h.windowRowsPerSecond))} | ${formatCount(h.requests)} | ${formatMs(h.ackP50Ms)} | ${formatMs(h.ackP99Ms)} | ` +
         `${h.collector.cpuPercent.toFixed(0)} % | ${(h.collector.peakRssBytes / MiB).toFixed(0)} MiB | ${h.questdb.cpuPercent.toFixed(0)} % | ${h.loadGeneratorCpuPercent.toFixed(0)} % | ` +
-        `${formatCount(h.storedRows)} of ${formatCount(h.totalAckedRows)} |`,
+        `${formatCount(h.storedRows)} of ${formatCount(h.totalAckedRows)} | ${h.catchUpSeconds.toFixed(1)} s |`,
       '',
-      'CPU is in percent of one core (200 % = the whole 2-core machine).' + (failures.length ? ` Failed requests: ${failures.map(([k, v]) => `${k} × ${v}`).join(', ')}.` : ' No failed requests.'),
+      'CPU is in percent of one core (200 % = the whole 2-core machine). The backlog is how long QuestDB took, after the last request, to hold every acknowledged row ' +
+        '(polled every 100 ms): acknowledged rows waiting in the spool.' + (failures.length ? ` Failed requests: ${failures.map(([k, v]) => `${k} × ${v}`).join(', ')}.` : ' No failed requests.'),
       '',
+      ...stagesSection(r),
       '## 3. Freshness',
       '',
       `During the load above, one probe row (unique timestamp, its own host) every ${h.freshness.probes ? Math.round((h.seconds * 1000) / h.freshness.probes) : '?'} ms; from its acknowledgement ` +
