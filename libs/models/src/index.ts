@@ -7,3 +7,5 @@ export * from './lib/registry';
 export * from './lib/ddl';
 export * from './lib/validate';
 export * from './lib/counter-continuity';
+export * from './lib/rollup';
+export * from './lib/rollup-registry';

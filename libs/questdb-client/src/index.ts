@@ -3,6 +3,7 @@ export * from './lib/backoff';
 export * from './lib/connection';
 export * from './lib/rest-client';
 export * from './lib/schema-bootstrap';
+export * from './lib/rollup-refresh';
 export * from './lib/ilp-encoder';
 export * from './lib/ilp-text-encoder';
 export * from './lib/batching-writer';

@@ -48,10 +48,13 @@ export class SchemaMismatchError extends TradewatchError {
   constructor(
     readonly table: string,
     readonly differences: string[],
+    readonly kind: 'table' | 'materialized view' = 'table',
   ) {
     super(
-      `table ${table} exists but does not match the Tradewatch schema:\n  - ${differences.join('\n  - ')}\n` +
-        `Migrate or rename the table; Tradewatch will not write to it as it is.`,
+      `${kind} ${table} exists but does not match the Tradewatch schema:\n  - ${differences.join('\n  - ')}\n` +
+        (kind === 'table'
+          ? `Migrate or rename the table; Tradewatch will not write to it as it is.`
+          : `Drop it (DROP MATERIALIZED VIEW ${table}); the next start recreates it from its source table.`),
     );
   }
 }
@@ -59,4 +62,9 @@ export class SchemaMismatchError extends TradewatchError {
 /** A QuestDB answer did not have the shape its API documents. */
 export class QuestDbProtocolError extends TradewatchError {
   readonly code = 'questdb_protocol_error';
+}
+
+/** A rollup (materialized view) did not catch up with its source table, or QuestDB invalidated it. */
+export class RollupRefreshError extends TradewatchError {
+  readonly code = 'rollup_refresh_failed';
 }

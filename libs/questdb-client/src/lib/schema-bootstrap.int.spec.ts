@@ -1,7 +1,9 @@
-import { TABLES, TABLE_NAMES } from '@tradewatch/models';
-import { questDbUrl } from '../testing';
+import { ROLLUP_NAMES, TABLES, TABLE_NAMES, type PipelineMetricsRow } from '@tradewatch/models';
+import { questDbUrl, uniqueName } from '../testing';
 import { SchemaMismatchError } from './errors';
 import { MetricsClient } from './metrics-client';
+import { waitForRollups } from './rollup-refresh';
+import type { BootstrapReport } from './schema-bootstrap';
 
 describe('schema bootstrap against a real QuestDB', () => {
   let client: MetricsClient;
@@ -25,6 +27,64 @@ describe('schema bootstrap against a real QuestDB', () => {
       { table_name: 'exchange_status', designatedTimestamp: 'timestamp', partitionBy: 'DAY', walEnabled: true, dedup: true, ttlValue: 90, ttlUnit: 'DAY' },
       { table_name: 'pipeline_metrics', designatedTimestamp: 'timestamp', partitionBy: 'DAY', walEnabled: true, dedup: true, ttlValue: 90, ttlUnit: 'DAY' },
       { table_name: 'trading_metrics', designatedTimestamp: 'timestamp', partitionBy: 'DAY', walEnabled: true, dedup: true, ttlValue: 365, ttlUnit: 'DAY' },
+    ]);
+  });
+
+  it('creates every rollup as a materialized view of its source after the tables, and is idempotent', async () => {
+    await client.bootstrap();
+    const again = await client.bootstrap();
+    expect(again.createdViews).toEqual([]);
+    expect(again.existingViews.sort()).toEqual([...ROLLUP_NAMES].sort());
+    const { rows } = await client.query<Record<string, unknown>>(
+      `SELECT view_name, base_table_name FROM materialized_views() ORDER BY view_name`,
+    );
+    expect(rows.filter((r) => ROLLUP_NAMES.includes(r['view_name'] as never))).toEqual([
+      { view_name: 'daemon_metrics_1m', base_table_name: 'daemon_metrics' },
+      { view_name: 'exchange_status_1m', base_table_name: 'exchange_status' },
+      { view_name: 'pipeline_metrics_1m', base_table_name: 'pipeline_metrics' },
+      { view_name: 'trading_metrics_1m', base_table_name: 'trading_metrics' },
+    ]);
+    const { rows: meta } = await client.query<Record<string, unknown>>(
+      `SELECT table_name, matView, partitionBy, ttlValue, ttlUnit FROM tables() WHERE table_name = 'pipeline_metrics_1m'`,
+    );
+    expect(meta).toEqual([{ table_name: 'pipeline_metrics_1m', matView: true, partitionBy: 'DAY', ttlValue: 90, ttlUnit: 'DAY' }]);
+  });
+
+  it('pipeline_metrics_1m has the columns the dashboards read', async () => {
+    await client.bootstrap();
+    const { rows } = await client.query<{ column: string; type: string }>(`SELECT "column", type FROM table_columns('pipeline_metrics_1m')`);
+    expect(rows.map((r) => `${r.column}:${r.type}`).join(' ')).toBe(
+      'timestamp:TIMESTAMP exchange:SYMBOL data_type:SYMBOL host:SYMBOL env:SYMBOL fetches:LONG records:LONG bytes:LONG latency_sum:DOUBLE latency_samples:LONG gaps:LONG',
+    );
+  });
+
+  it('aggregates written rows into the rollup per minute: counts, sums and gaps', async () => {
+    await client.bootstrap();
+    const host = uniqueName('rollup');
+    const minute = Math.floor(Date.now() / 60_000) * 60_000 - 3_600_000;
+    const row = (second: number, symbol: string, records: number, latency: number | null, gap: boolean): PipelineMetricsRow => ({
+      timestamp: (minute + second * 1000) * 1000,
+      exchange: 'okx',
+      symbol,
+      data_type: 'oi',
+      host,
+      env: 'dev',
+      records_count: records,
+      bytes_written: records * 10,
+      latency_ms: latency,
+      gap_detected: gap,
+      gap_duration_seconds: gap ? 30 : null,
+    });
+    // Three fetches in the first minute (one without a latency, one with a gap), one in the next.
+    await client.write('pipeline_metrics', [row(1, 'BTC/USDT', 5, 10, false), row(20, 'ETH/USDT', 7, null, true), row(40, 'BTC/USDT', 1, 30, false), row(61, 'BTC/USDT', 2, 4, false)]);
+    await client.flush();
+    await waitForRollups(client.rest, ['pipeline_metrics_1m'], { timeoutMs: 20_000 });
+    const { rows } = await client.query(
+      `SELECT timestamp, fetches, records, bytes, latency_sum, latency_samples, gaps FROM pipeline_metrics_1m WHERE host = '${host}' ORDER BY timestamp`,
+    );
+    expect(rows).toEqual([
+      { timestamp: new Date(minute).toISOString().replace('Z', '000Z'), fetches: 3, records: 13, bytes: 130, latency_sum: 40, latency_samples: 2, gaps: 1 },
+      { timestamp: new Date(minute + 60_000).toISOString().replace('Z', '000Z'), fetches: 1, records: 2, bytes: 20, latency_sum: 4, latency_samples: 1, gaps: 0 },
     ]);
   });
 
@@ -72,7 +132,19 @@ describe('schema bootstrap against a real QuestDB', () => {
     } finally {
       await client.rest.execute('ALTER TABLE exchange_status DROP COLUMN surprise');
     }
-    await expect(waitForBootstrapOk(client)).resolves.toBe(true);
+    await expect(waitForBootstrapOk(client)).resolves.toBeTruthy();
+  });
+
+  it('rebuilds a rollup QuestDB invalidated (DROP COLUMN on its source stops incremental refresh)', async () => {
+    await client.bootstrap();
+    await client.rest.execute('ALTER TABLE daemon_metrics ADD COLUMN surprise DOUBLE');
+    await client.rest.execute('ALTER TABLE daemon_metrics DROP COLUMN surprise');
+    await expect(waitForViewStatus(client, 'daemon_metrics_1m', 'invalid')).resolves.toBe(true);
+    await expect(waitForRollups(client.rest, ['daemon_metrics_1m'])).rejects.toThrow('daemon_metrics_1m is invalid: drop column operation');
+    const report = await waitForBootstrapOk(client);
+    expect(report && report.rebuiltViews).toEqual([{ view: 'daemon_metrics_1m', reason: 'drop column operation' }]);
+    await waitForRollups(client.rest, ['daemon_metrics_1m'], { timeoutMs: 20_000 });
+    await expect(waitForViewStatus(client, 'daemon_metrics_1m', 'valid')).resolves.toBe(true);
   });
 });
 
@@ -90,14 +162,22 @@ async function waitForMismatch(client: MetricsClient): Promise<SchemaMismatchErr
   throw new Error('bootstrap never reported the altered table');
 }
 
-async function waitForBootstrapOk(client: MetricsClient): Promise<boolean> {
+async function waitForBootstrapOk(client: MetricsClient): Promise<BootstrapReport | false> {
   for (let i = 0; i < 100; i++) {
     try {
-      await client.bootstrap();
-      return true;
+      return await client.bootstrap();
     } catch (e) {
       if (!(e instanceof SchemaMismatchError)) throw e;
     }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return false;
+}
+
+async function waitForViewStatus(client: MetricsClient, view: string, status: string): Promise<boolean> {
+  for (let i = 0; i < 100; i++) {
+    const { rows } = await client.query<{ view_status: string }>(`SELECT view_status FROM materialized_views() WHERE view_name = '${view}'`);
+    if (rows[0]?.view_status === status) return true;
     await new Promise((r) => setTimeout(r, 100));
   }
   return false;
