@@ -28,8 +28,8 @@ class FakeSender implements TableBatchSender {
   }
 }
 
-const daemon = (host: string, n = 1): Row<'daemon_metrics'>[] => Array.from({ length: n }, (_, i) => ({ timestamp: i, host, env: 'dev' }));
-const exchange = (host: string): Row<'exchange_status'>[] => [{ timestamp: 0, exchange: 'okx', host, env: 'dev' }];
+const daemon = (host: string, n = 1): Row<'daemon_metrics'>[] => Array.from({ length: n }, (_, i) => ({ timestamp: i, host, env: 'dev', running: true }));
+const exchange = (host: string): Row<'exchange_status'>[] => [{ timestamp: 0, exchange: 'okx', host, env: 'dev', connected: true }];
 
 describe('spool shipping with a fake sender', () => {
   let dir: string;

@@ -1,7 +1,7 @@
 /**
  * A process that ingests through a SpoolSink until it is killed, for the kill -9 test:
  *
- *   tsx spool-writer.fixture.ts <spoolDir> <questdbUrl> <host> <rowsPerBatch>
+ *   TSX_TSCONFIG_PATH=tsconfig.base.json node --import tsx spool-writer.fixture.ts <spoolDir> <questdbUrl> <host> <rowsPerBatch>
  *
  * Batch i holds rows with fetch_count = i; "ack <i>" is printed only after append(i) resolved,
  * so the parent knows exactly which batches were acknowledged. Four appends are kept in flight to
