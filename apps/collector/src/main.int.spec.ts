@@ -25,7 +25,9 @@ describe('collector process lifecycle (real QuestDB)', () => {
   it.each(['SIGTERM', 'SIGINT'] as const)('%s stops collectors, flushes aggregated rows and exits 0', async (signal) => {
     const proc = spawn(process.execPath, TSX_ARGS, {
       cwd: ROOT,
-      env: { ...process.env, ...TSX_ENV, QUESTDB_URL: questDbUrl(), COLLECTOR_PORT: '0', COLLECTOR_DEMO: '', COLLECTOR_CONFIG: '', COLLECTOR_TOKENS: '', LOG_LEVEL: 'info' },
+      env: { ...process.env, ...TSX_ENV, QUESTDB_URL: questDbUrl(), COLLECTOR_PORT: '0', COLLECTOR_DEMO: '', COLLECTOR_CONFIG: '', COLLECTOR_TOKENS: '', LOG_LEVEL: 'info',
+        // Its own spool: a developer's collector may hold the default .data/spool.
+        COLLECTOR_SPOOL_DIR: mkdtempSync(join(tmpdir(), 'collector-spool-')) },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     child = proc;

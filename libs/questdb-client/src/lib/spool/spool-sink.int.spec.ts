@@ -3,8 +3,8 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createTableSql, TABLE_NAMES, tableDef, type Row } from '@tradewatch/models';
-// eslint-disable-next-line @nx/enforce-module-boundaries -- test-only: fault tests need a QuestDB of their own to stop and restart
-import { findFreePorts, startQuestDb, type QuestDbHandle } from '../../../../../tools/questdb/src';
+// Fault tests need a QuestDB of their own to stop and restart.
+import { findFreePorts, startQuestDb, type QuestDbHandle } from '@tradewatch/questdb-launcher';
 import { TcpProxy, uniqueName, waitForCount } from '../../testing';
 import { MetricsClient } from '../metrics-client';
 import type { DeadLetter } from './dead-letters';
