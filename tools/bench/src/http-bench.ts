@@ -2,7 +2,8 @@ import { Pool } from 'undici';
 import { formatIsoMicros, type EpochMicros } from '@tradewatch/models';
 import { MetricsClient } from '@tradewatch/questdb-client';
 import { BENCH_HOST, PipelineBodies } from './bench-rows';
-import { ProcessMonitor } from './proc-stats';
+import { cpus } from 'node:os';
+import { machineCpuPercent, ProcessMonitor, sampleMachineCpu, type MachineCpuSample } from './proc-stats';
 import { median, percentile } from './stats';
 
 export interface HttpBenchOptions {
@@ -36,6 +37,8 @@ export interface HttpBenchResult {
   collector: { cpuPercent: number; peakRssBytes: number; endRssBytes: number };
   questdb: { cpuPercent: number; peakRssBytes: number };
   loadGeneratorCpuPercent: number;
+  /** Busy CPU of the whole machine (every process, other users' included), percent of one core. */
+  machineCpuPercent: number;
   /** Load rows acknowledged over the whole run (warm-up included) … */
   totalAckedRows: number;
   /** … and how many of them QuestDB holds afterwards. */
@@ -94,10 +97,12 @@ export async function benchHttpIngest(o: HttpBenchOptions): Promise<HttpBenchRes
   let collectorMon: ProcessMonitor | undefined;
   let questDbMon: ProcessMonitor | undefined;
   let cpuAtStart: NodeJS.CpuUsage | undefined;
+  let machineAtStart: MachineCpuSample | undefined;
   const startMonitors = setTimeout(() => {
     collectorMon = new ProcessMonitor(o.collectorPid);
     questDbMon = new ProcessMonitor(o.questDbPid);
     cpuAtStart = process.cpuUsage();
+    machineAtStart = sampleMachineCpu();
   }, o.warmupSeconds * 1000);
 
   async function client(): Promise<void> {
@@ -149,6 +154,7 @@ export async function benchHttpIngest(o: HttpBenchOptions): Promise<HttpBenchRes
   const collector = collectorMon?.stop() ?? { cpuPercent: Number.NaN, peakRssBytes: Number.NaN, endRssBytes: Number.NaN };
   const questdb = questDbMon?.stop() ?? { cpuPercent: Number.NaN, peakRssBytes: Number.NaN };
   const cpu = process.cpuUsage(cpuAtStart);
+  const machine = machineAtStart ? machineCpuPercent(machineAtStart, sampleMachineCpu(), cpus().length) : Number.NaN;
   const freshness = await probes.finish();
   await pool.close();
 
@@ -168,6 +174,7 @@ export async function benchHttpIngest(o: HttpBenchOptions): Promise<HttpBenchRes
     collector,
     questdb,
     loadGeneratorCpuPercent: ((cpu.user + cpu.system) / 1e6 / seconds) * 100,
+    machineCpuPercent: machine,
     totalAckedRows: totalAcked,
     storedRows,
     catchUpSeconds,

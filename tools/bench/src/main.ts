@@ -7,7 +7,7 @@ import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { MetricsClient } from '@tradewatch/questdb-client';
-import { TABLE_NAMES } from '@tradewatch/models';
+import { ROLLUP_NAMES, TABLE_NAMES } from '@tradewatch/models';
 import { isPortFree, QUESTDB_VERSION, startQuestDb, type QuestDbHandle } from '@tradewatch/questdb-launcher';
 import { benchDashboards } from '../dashboards';
 import { parseBenchArgs, USAGE, type BenchArgs } from './args';
@@ -124,7 +124,10 @@ async function truncateAll(url: string): Promise<void> {
   const client = await MetricsClient.connect({ url });
   try {
     await client.bootstrap();
+    // TRUNCATE invalidates the rollups over a table: drop them first, bootstrap recreates them empty.
+    for (const v of ROLLUP_NAMES) await client.query(`DROP MATERIALIZED VIEW IF EXISTS ${v}`);
     for (const t of TABLE_NAMES) await client.query(`TRUNCATE TABLE ${t}`);
+    await client.bootstrap();
   } finally {
     await client.close();
   }

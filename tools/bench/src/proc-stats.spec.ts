@@ -1,4 +1,4 @@
-import { cpuPercent, parseStatCpuSeconds, parseStatusRssBytes, sampleProcess } from './proc-stats';
+import { cpuPercent, machineCpuPercent, parseMachineCpu, parseStatCpuSeconds, parseStatusRssBytes, sampleProcess } from './proc-stats';
 
 describe('/proc parsing', () => {
   it('reads utime + stime past a command name with spaces and parentheses', () => {
@@ -20,5 +20,16 @@ describe('/proc parsing', () => {
     expect(x).toBeGreaterThan(0);
     expect(second.rssBytes).toBeGreaterThan(10 * 1024 * 1024);
     expect(cpuPercent(first, second)).toBeGreaterThan(0);
+  });
+});
+
+describe('/proc/stat machine CPU', () => {
+  it('counts everything but idle and iowait as busy, in percent of one core', () => {
+    const a = parseMachineCpu('cpu  100 0 50 800 50 0 0 0 0 0\ncpu0 1 2 3 4\n');
+    const b = parseMachineCpu('cpu  250 0 100 850 100 0 0 0 0 0\ncpu0 1 2 3 4\n');
+    expect(a).toEqual({ busy: 150, total: 1000 });
+    // 200 busy of 300 jiffies on 2 cores: 133 % of one core.
+    expect(machineCpuPercent(a, b, 2)).toBeCloseTo(133.33);
+    expect(() => parseMachineCpu('intr 1 2 3')).toThrow('no aggregate cpu line');
   });
 });

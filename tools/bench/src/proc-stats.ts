@@ -74,3 +74,26 @@ export class ProcessMonitor {
     return { cpuPercent: cpuPercent(this.first, this.last), peakRssBytes: this.peakRss, endRssBytes: this.last.rssBytes };
   }
 }
+
+/** Busy and total jiffies of the whole machine (the `cpu` line of /proc/stat). */
+export interface MachineCpuSample {
+  busy: number;
+  total: number;
+}
+
+/** `cpu  user nice system idle iowait irq softirq steal …`: idle and iowait are not busy. */
+export function parseMachineCpu(procStat: string): MachineCpuSample {
+  const line = procStat.split('\n').find((l) => l.startsWith('cpu '));
+  if (!line) throw new Error('no aggregate cpu line in /proc/stat');
+  const fields = line.trim().split(/\s+/).slice(1, 9).map(Number);
+  const total = fields.reduce((a, b) => a + b, 0);
+  return { busy: total - fields[3] - fields[4], total };
+}
+
+export const sampleMachineCpu = () => parseMachineCpu(readFileSync('/proc/stat', 'utf8'));
+
+/** Busy share of the whole machine between two samples, in percent of one core (like `cpuPercent`). */
+export function machineCpuPercent(from: MachineCpuSample, to: MachineCpuSample, cores: number): number {
+  const total = to.total - from.total;
+  return total > 0 ? ((to.busy - from.busy) / total) * 100 * cores : Number.NaN;
+}

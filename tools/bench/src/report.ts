@@ -105,7 +105,11 @@ export function renderReport(r: BenchReport): string {
         `${h.collector.cpuPercent.toFixed(0)} % | ${(h.collector.peakRssBytes / MiB).toFixed(0)} MiB | ${h.questdb.cpuPercent.toFixed(0)} % | ${h.loadGeneratorCpuPercent.toFixed(0)} % | ` +
         `${formatCount(h.storedRows)} of ${formatCount(h.totalAckedRows)} | ${h.catchUpSeconds.toFixed(1)} s |`,
       '',
-      'CPU is in percent of one core (200 % = the whole 2-core machine). The backlog is how long QuestDB took, after the last request, to hold every acknowledged row ' +
+      `CPU is in percent of one core (${r.machine.cores * 100} % = the whole machine). During the measured window the machine was ${h.machineCpuPercent.toFixed(0)} % busy: ` +
+        `collector ${h.collector.cpuPercent.toFixed(0)} % + QuestDB ${h.questdb.cpuPercent.toFixed(0)} % + load generator ${h.loadGeneratorCpuPercent.toFixed(0)} %, ` +
+        `other processes ${Math.max(0, h.machineCpuPercent - h.collector.cpuPercent - h.questdb.cpuPercent - h.loadGeneratorCpuPercent).toFixed(0)} %. ` +
+        'The collector handles requests on one thread, so about 100 % is its ceiling. ' +
+        'The backlog is how long QuestDB took, after the last request, to hold every acknowledged row ' +
         '(polled every 100 ms): acknowledged rows waiting in the spool.' + (failures.length ? ` Failed requests: ${failures.map(([k, v]) => `${k} × ${v}`).join(', ')}.` : ' No failed requests.'),
       '',
       ...stagesSection(r),

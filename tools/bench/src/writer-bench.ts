@@ -111,7 +111,7 @@ export async function benchWriters(url: string, options: { rows: number; rounds:
 
   const variants: WriterVariant[] = [
     { name: 'bare', description: '`@questdb/nodejs-client` Sender (ILP/HTTP, protocol 2), rows added by hand', run: () => bareSender(url, rows) },
-    { name: 'write', description: '`MetricsClient.write` (registry-driven encoder, BatchingWriter)', run: () => metricsClientWrite(url, rows) },
+    { name: 'write', description: '`MetricsClient.write` (BatchingWriter, registry-driven `batchEncoder`, one fetch per request)', run: () => metricsClientWrite(url, rows) },
     { name: 'ingest', description: '`MetricsClient.ingest` (zod validation of ISO-timestamped JSON, then write)', run: () => metricsClientIngest(url, inputs) },
     { name: 'spool', description: '`SpoolSink` (append fsync\'d to the spool, shipped by its shipper; timed until QuestDB has all)', run: () => spoolSink(url, rows) },
   ];
