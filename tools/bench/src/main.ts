@@ -11,7 +11,7 @@ import { ROLLUP_NAMES, TABLE_NAMES } from '@tradewatch/models';
 import { isPortFree, QUESTDB_VERSION, startQuestDb, type QuestDbHandle } from '@tradewatch/questdb-launcher';
 import { benchDashboards } from '../dashboards';
 import { parseBenchArgs, USAGE, type BenchArgs } from './args';
-import { buildCollector, startCollector } from './collector-process';
+import { buildCollector, startCollector, type CollectorProcess } from './collector-process';
 import { readCpuProfile, topSelfTime } from './cpu-profile';
 import { benchHttpIngest } from './http-bench';
 import { benchStages } from './stage-bench';
@@ -41,6 +41,15 @@ async function run(args: BenchArgs): Promise<BenchReport> {
   const work = await mkdtemp(join(tmpdir(), 'tradewatch-bench-'));
   const [httpPort, pgPort, ilpPort, minPort, collectorPort] = await freePorts(5);
   let questdb: QuestDbHandle | undefined;
+  let collector: CollectorProcess | undefined;
+  // Ctrl-C: stop what this run started instead of leaving QuestDB and the collector behind.
+  const interrupted = (signal: NodeJS.Signals) => {
+    log(`${signal}: stopping the collector and QuestDB …`);
+    void Promise.allSettled([collector?.stop(), questdb?.stop()])
+      .then(() => rm(work, { recursive: true, force: true }))
+      .finally(() => process.exit(130));
+  };
+  process.once('SIGINT', interrupted).once('SIGTERM', interrupted);
   try {
     const machine = await describeMachine(QUESTDB_VERSION);
     log(`load average at start: ${machine.loadAtStart.map((l) => l.toFixed(2)).join(' ')}`);
@@ -67,7 +76,7 @@ async function run(args: BenchArgs): Promise<BenchReport> {
       const spoolDir = join(work, 'spool');
       const profileDir = args.profileDir ? resolve(args.profileDir) : undefined;
       if (profileDir) await mkdir(profileDir, { recursive: true });
-      const collector = await startCollector(main, {
+      collector = await startCollector(main, {
         root: ROOT,
         port: collectorPort,
         questDbUrl: url,
@@ -92,6 +101,7 @@ async function run(args: BenchArgs): Promise<BenchReport> {
         });
       } finally {
         await collector.stop();
+        collector = undefined;
       }
       const spooled = await readdir(spoolDir).then((names) => names.some((n) => n.endsWith('.seg')), () => false);
       report.http = { ...result, sink: spooled ? 'durable spool (acknowledged once fsync\'d to local disk)' : 'direct (acknowledged once QuestDB accepted the rows)' };
