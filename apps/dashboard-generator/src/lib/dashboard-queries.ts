@@ -1,7 +1,7 @@
 import type { Dashboard, Panel } from '@grafana/grafana-foundation-sdk/dashboard';
 import type { MetricsClient, QueryColumn } from '@tradewatch/questdb-client';
 import { ENVIRONMENTS } from '@tradewatch/models';
-import { expandMacros, grafanaInterval } from './sql/macros';
+import { expandMacros, grafanaInterval, parseInterval } from './sql/macros';
 import { QueryFormat, type QuestDbTarget } from './sql/questdb-query';
 
 /** One SQL statement Grafana runs for a dashboard: a panel target or a variable's query. */
@@ -12,6 +12,8 @@ export interface DashboardQuery {
   variable?: string;
   rawSql: string;
   format: QueryFormat;
+  /** The panel's minimum interval in ms (Grafana's "Min interval"), 0 when unset. */
+  minIntervalMs: number;
 }
 
 /** Every query of a built dashboard: variables first (Grafana resolves them before panels), then panel targets. */
@@ -19,7 +21,7 @@ export function dashboardQueries(d: Dashboard): DashboardQuery[] {
   const out: DashboardQuery[] = [];
   for (const v of d.templating.list ?? []) {
     if (v.type === 'query' && typeof v.query === 'string') {
-      out.push({ name: `variable ${v.name}`, variable: v.name, rawSql: v.query, format: QueryFormat.Table });
+      out.push({ name: `variable ${v.name}`, variable: v.name, rawSql: v.query, format: QueryFormat.Table, minIntervalMs: 0 });
     }
   }
   for (const p of (d.panels ?? []) as Panel[]) {
@@ -30,6 +32,7 @@ export function dashboardQueries(d: Dashboard): DashboardQuery[] {
         panel: { id: p.id ?? 0, title: p.title ?? '', type: p.type, reduceField: fields?.replace(/^\/\^|\$\/$/g, '') },
         rawSql: t.rawSql,
         format: t.format,
+        minIntervalMs: p.interval ? parseInterval(p.interval) : 0,
       });
     }
   }
@@ -73,7 +76,7 @@ export async function runQuery(client: MetricsClient, query: DashboardQuery, ctx
   const sql = expandMacros(query.rawSql, {
     fromMs: ctx.fromMs,
     toMs: ctx.toMs,
-    intervalMs: grafanaInterval(ctx.toMs - ctx.fromMs),
+    intervalMs: grafanaInterval(ctx.toMs - ctx.fromMs, undefined, query.minIntervalMs),
     variables: ctx.selection,
     allValues: { env: ENVIRONMENTS, ...ctx.allValues },
   });

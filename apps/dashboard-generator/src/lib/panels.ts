@@ -74,10 +74,12 @@ interface CommonPanelBuilder<B> {
   span(w: number): B;
   height(h: number): B;
   displayName(n: string): B;
+  interval(i: string): B;
 }
 
 function base<B extends CommonPanelBuilder<B>>(builder: B, p: PanelBase): B {
-  const b = p.displayName ? builder.displayName(p.displayName) : builder;
+  let b = p.displayName ? builder.displayName(p.displayName) : builder;
+  if (p.query.minInterval) b = b.interval(p.query.minInterval);
   return b
     .title(p.title)
     .description(p.description)

@@ -54,6 +54,11 @@ export interface BootstrapReport {
   rebuiltViews: { view: RollupName; reason: string }[];
 }
 
+function ttlDifference(meta: TableMeta, days: number): string[] {
+  if (meta.ttlUnit === 'DAY' && meta.ttlValue === days) return [];
+  return [`TTL is ${meta.ttlValue > 0 ? `${meta.ttlValue} ${meta.ttlUnit}` : 'not set'}, expected ${days} DAY`];
+}
+
 // QuestDB rounds a symbol capacity up to the next power of two.
 const roundedCapacity = (n: number) => 2 ** Math.ceil(Math.log2(n));
 
@@ -67,10 +72,7 @@ export function schemaDifferences(def: TableDef, meta: TableMeta, columns: Colum
   if (meta.partitionBy !== def.partitionBy) diffs.push(`partitioned by ${meta.partitionBy}, expected ${def.partitionBy}`);
   if (!meta.walEnabled) diffs.push('is not a WAL table');
   if (!meta.dedup) diffs.push('has no DEDUP UPSERT KEYS');
-  if (meta.ttlUnit !== 'DAY' || meta.ttlValue !== def.retentionDays) {
-    const ttl = meta.ttlValue > 0 ? `${meta.ttlValue} ${meta.ttlUnit}` : 'not set';
-    diffs.push(`TTL is ${ttl}, expected ${def.retentionDays} DAY`);
-  }
+  diffs.push(...ttlDifference(meta, def.retentionDays));
 
   const actual = new Map(columns.map((c) => [c.column, c]));
   for (const name of def.columnNames) {
@@ -99,10 +101,7 @@ export function viewDifferences(def: RollupDef, meta: TableMeta, view: ViewMeta 
   const diffs: string[] = [];
   if (view.base_table_name !== def.source.name) diffs.push(`is built on ${view.base_table_name}, expected ${def.source.name}`);
   if (meta.partitionBy !== def.partitionBy) diffs.push(`partitioned by ${meta.partitionBy}, expected ${def.partitionBy}`);
-  if (meta.ttlUnit !== 'DAY' || meta.ttlValue !== def.retentionDays) {
-    const ttl = meta.ttlValue > 0 ? `${meta.ttlValue} ${meta.ttlUnit}` : 'not set';
-    diffs.push(`TTL is ${ttl}, expected ${def.retentionDays} DAY`);
-  }
+  diffs.push(...ttlDifference(meta, def.retentionDays));
   const types = def.types as Record<string, string>;
   const actual = new Map(columns.map((c) => [c.column, c.type]));
   for (const name of def.columnNames) {

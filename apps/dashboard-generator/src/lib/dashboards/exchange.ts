@@ -1,14 +1,17 @@
 import * as units from '@grafana/grafana-foundation-sdk/units';
 import { defineDashboard } from '../dashboard-kit';
 import { barGaugePanel, stateTimelinePanel, timeSeriesPanel, trafficLightPanel } from '../panels';
-import { counterIncrease } from '../sql/counter-rate';
-import { tableQuery, timeSeriesQuery } from '../sql/questdb-query';
-import { exchange as x } from '../sql/registry-sql';
+import { average } from '../sql/aggregates';
+import { rollupCounterIncrease } from '../sql/counter-rate';
+import { rollupSeriesQuery, tableQuery } from '../sql/questdb-query';
+import { exchange as x, exchange1m as x1 } from '../sql/registry-sql';
 import { variableFilters } from '../sql/variables';
 import { THRESHOLDS } from '../thresholds';
 import { columnVariable, envVariable } from '../variables';
 
 const where = `$__timeFilter(${x.c.timestamp}) AND ${variableFilters(x, ['env', 'host', 'exchange'])}`;
+/** The same filter over the 1-minute rollup, which every aggregate over time reads. */
+const where1m = `$__timeFilter(${x1.c.timestamp}) AND ${variableFilters(x1, ['env', 'host', 'exchange'])}`;
 
 /** The latest sample of every (exchange, probing host) feed in the range. */
 const latestFeeds = (columns: string) => `(
@@ -60,9 +63,9 @@ export const exchangeDashboard = defineDashboard({
       unit: units.Milliseconds,
       min: 0,
       levels: THRESHOLDS.latencyMs,
-      query: timeSeriesQuery(`
-        SELECT timestamp, ${x.c.exchange}, avg(${x.c.latency_ms}) AS latency_ms
-        FROM ${x} WHERE ${where}
+      query: rollupSeriesQuery(x1, `
+        SELECT timestamp, ${x1.c.exchange}, ${average(x1.c.latency_sum, x1.c.latency_samples)} AS latency_ms
+        FROM ${x1} WHERE ${where1m}
         SAMPLE BY $__sampleByInterval
       `),
     }),
@@ -73,9 +76,9 @@ export const exchangeDashboard = defineDashboard({
       unit: 'short',
       min: 0,
       bars: true,
-      query: timeSeriesQuery(`
+      query: rollupSeriesQuery(x1, `
         SELECT timestamp, exchange, sum(increase) AS reconnects
-        FROM ${counterIncrease({ table: x, counter: x.c.reconnect_count, series: [x.c.exchange, x.c.host], where })}
+        FROM ${rollupCounterIncrease({ rollup: x1, counter: 'reconnects', series: [x1.c.exchange, x1.c.host], where: where1m })}
         ORDER BY timestamp
       `),
     }),
@@ -102,9 +105,10 @@ export const exchangeDashboard = defineDashboard({
         { value: 0, text: 'DOWN', color: 'red' },
         { value: 1, text: 'UP', color: 'green' },
       ],
-      query: timeSeriesQuery(`
-        SELECT timestamp, ${x.c.exchange}, min(CASE WHEN ${x.c.connected} THEN 1 ELSE 0 END) AS up
-        FROM ${x} WHERE ${where}
+      // Up only when every sample of the interval was connected.
+      query: rollupSeriesQuery(x1, `
+        SELECT timestamp, ${x1.c.exchange}, CASE WHEN sum(${x1.c.connected_samples}) = sum(${x1.c.samples}) THEN 1 ELSE 0 END AS up
+        FROM ${x1} WHERE ${where1m}
         SAMPLE BY $__sampleByInterval
       `),
     }),

@@ -1,20 +1,23 @@
 import * as units from '@grafana/grafana-foundation-sdk/units';
 import { defineDashboard } from '../dashboard-kit';
 import { statPanel, tablePanel, timeSeriesPanel, trafficLightPanel } from '../panels';
-import { counterIncrease, PER_MINUTE, perTime } from '../sql/counter-rate';
-import { tableQuery, timeSeriesQuery } from '../sql/questdb-query';
-import { daemon as d } from '../sql/registry-sql';
+import { average } from '../sql/aggregates';
+import { PER_MINUTE, perTime, rollupCounterIncrease } from '../sql/counter-rate';
+import { rollupSeriesQuery, tableQuery } from '../sql/questdb-query';
+import { daemon as d, daemon1m as d1 } from '../sql/registry-sql';
 import { variableFilters } from '../sql/variables';
 import { THRESHOLDS } from '../thresholds';
 import { columnVariable, envVariable } from '../variables';
 
 const where = `$__timeFilter(${d.c.timestamp}) AND ${variableFilters(d, ['env', 'host'])}`;
+/** The same filter over the 1-minute rollup, which every aggregate over time reads. */
+const where1m = `$__timeFilter(${d1.c.timestamp}) AND ${variableFilters(d1, ['env', 'host'])}`;
 
 /** Per-minute rate of a daemon counter per host, right across daemon restarts. */
-const counterPerMinute = (counter: 'fetch_count' | 'error_count', alias: string) =>
-  timeSeriesQuery(`
+const counterPerMinute = (counter: 'fetches' | 'errors', alias: string) =>
+  rollupSeriesQuery(d1, `
     SELECT timestamp, host, ${perTime('sum(increase)', PER_MINUTE)} AS ${alias}
-    FROM ${counterIncrease({ table: d, counter: d.c[counter], series: [d.c.host, d.c.env], where })}
+    FROM ${rollupCounterIncrease({ rollup: d1, counter, series: [d1.c.host, d1.c.env], where: where1m })}
     ORDER BY timestamp
   `);
 
@@ -72,9 +75,9 @@ export const healthDashboard = defineDashboard({
       unit: units.BytesIEC,
       min: 0,
       levels: THRESHOLDS.memoryBytes,
-      query: timeSeriesQuery(`
-        SELECT timestamp, ${d.c.host}, max(${d.c.memory_rss_bytes}) AS memory_rss
-        FROM ${d} WHERE ${where}
+      query: rollupSeriesQuery(d1, `
+        SELECT timestamp, ${d1.c.host}, max(${d1.c.memory_rss_max}) AS memory_rss
+        FROM ${d1} WHERE ${where1m}
         SAMPLE BY $__sampleByInterval
       `),
     }),
@@ -85,9 +88,9 @@ export const healthDashboard = defineDashboard({
       unit: units.Percent,
       min: 0,
       levels: THRESHOLDS.cpuPercent,
-      query: timeSeriesQuery(`
-        SELECT timestamp, ${d.c.host}, avg(${d.c.cpu_percent}) AS cpu
-        FROM ${d} WHERE ${where}
+      query: rollupSeriesQuery(d1, `
+        SELECT timestamp, ${d1.c.host}, ${average(d1.c.cpu_sum, d1.c.cpu_samples)} AS cpu
+        FROM ${d1} WHERE ${where1m}
         SAMPLE BY $__sampleByInterval
       `),
     }),
@@ -98,7 +101,7 @@ export const healthDashboard = defineDashboard({
       unit: units.OpsPerMinute,
       min: 0,
       levels: THRESHOLDS.errorsPerMinute,
-      query: counterPerMinute('error_count', 'errors_per_minute'),
+      query: counterPerMinute('errors', 'errors_per_minute'),
     }),
     timeSeriesPanel({
       title: 'Fetch rate',
@@ -106,7 +109,7 @@ export const healthDashboard = defineDashboard({
       span: 12,
       unit: units.OpsPerMinute,
       min: 0,
-      query: counterPerMinute('fetch_count', 'fetches_per_minute'),
+      query: counterPerMinute('fetches', 'fetches_per_minute'),
     }),
     tablePanel({
       title: 'Last error',

@@ -2,21 +2,24 @@ import * as units from '@grafana/grafana-foundation-sdk/units';
 import type { DataType } from '@tradewatch/models';
 import { defineDashboard } from '../dashboard-kit';
 import { barGaugePanel, stateTimelinePanel, tablePanel, timeSeriesPanel } from '../panels';
+import { average } from '../sql/aggregates';
 import { PER_HOUR, PER_MINUTE, perTime } from '../sql/counter-rate';
-import { tableQuery, timeSeriesQuery } from '../sql/questdb-query';
-import { daemon as d, literal, pipeline as p } from '../sql/registry-sql';
+import { rollupSeriesQuery, tableQuery } from '../sql/questdb-query';
+import { daemon1m as d1, literal, pipeline as p, pipeline1m as p1 } from '../sql/registry-sql';
 import { variableFilters } from '../sql/variables';
 import { THRESHOLDS } from '../thresholds';
 import { columnVariable, envVariable } from '../variables';
 
 const where = `$__timeFilter(${p.c.timestamp}) AND ${variableFilters(p, ['env', 'host', 'exchange'])}`;
-const ofType = (t: DataType) => `${p.c.data_type} = ${literal(t)}`;
+/** The same filter over the 1-minute rollup, which every aggregate over time reads. */
+const where1m = `$__timeFilter(${p1.c.timestamp}) AND ${variableFilters(p1, ['env', 'host', 'exchange'])}`;
+const ofType = (t: DataType) => `${p1.c.data_type} = ${literal(t)}`;
 
 /** Fetch rows (one per exchange, symbol and fetch interval) of one data type per hour, per exchange. */
 const fetchesPerHour = (t: DataType) =>
-  timeSeriesQuery(`
-    SELECT timestamp, ${p.c.exchange}, ${perTime('count()', PER_HOUR)} AS fetches_per_hour
-    FROM ${p} WHERE ${where} AND ${ofType(t)}
+  rollupSeriesQuery(p1, `
+    SELECT timestamp, ${p1.c.exchange}, ${perTime(`sum(${p1.c.fetches})`, PER_HOUR)} AS fetches_per_hour
+    FROM ${p1} WHERE ${where1m} AND ${ofType(t)}
     SAMPLE BY $__sampleByInterval
   `);
 
@@ -58,9 +61,9 @@ export const pipelineDashboard = defineDashboard({
       unit: 'short',
       min: 0,
       stacked: true,
-      query: timeSeriesQuery(`
-        SELECT timestamp, ${p.c.exchange}, ${perTime(`sum(${p.c.records_count})`, PER_MINUTE)} AS liquidations_per_minute
-        FROM ${p} WHERE ${where} AND ${ofType('liquidation')}
+      query: rollupSeriesQuery(p1, `
+        SELECT timestamp, ${p1.c.exchange}, ${perTime(`sum(${p1.c.records})`, PER_MINUTE)} AS liquidations_per_minute
+        FROM ${p1} WHERE ${where1m} AND ${ofType('liquidation')}
         SAMPLE BY $__sampleByInterval
       `),
     }),
@@ -70,9 +73,9 @@ export const pipelineDashboard = defineDashboard({
       span: 12,
       unit: units.BytesIEC,
       min: 0,
-      query: timeSeriesQuery(`
-        SELECT timestamp, ${d.c.host}, max(${d.c.parquet_bytes}) AS parquet_bytes
-        FROM ${d} WHERE $__timeFilter(${d.c.timestamp}) AND ${variableFilters(d, ['env', 'host'])}
+      query: rollupSeriesQuery(d1, `
+        SELECT timestamp, ${d1.c.host}, max(${d1.c.parquet_bytes_max}) AS parquet_bytes
+        FROM ${d1} WHERE $__timeFilter(${d1.c.timestamp}) AND ${variableFilters(d1, ['env', 'host'])}
         SAMPLE BY $__sampleByInterval
       `),
     }),
@@ -86,10 +89,10 @@ export const pipelineDashboard = defineDashboard({
         { value: 0, text: 'OK', color: 'green' },
         { value: 1, text: 'GAP', color: 'red' },
       ],
-      // Only gap rows are read (cheap over 30 days); FILL(0) supplies the OK buckets between them.
-      query: timeSeriesQuery(`
-        SELECT timestamp, ${p.c.exchange}, ${p.c.data_type}, max(cast(${p.c.gap_detected} AS int)) AS gap
-        FROM ${p} WHERE ${where} AND ${p.c.gap_detected}
+      // Only minutes with gaps are read; FILL(0) supplies the OK buckets between them.
+      query: rollupSeriesQuery(p1, `
+        SELECT timestamp, ${p1.c.exchange}, ${p1.c.data_type}, max(CASE WHEN ${p1.c.gaps} > 0 THEN 1 ELSE 0 END) AS gap
+        FROM ${p1} WHERE ${where1m} AND ${p1.c.gaps} > 0
         SAMPLE BY $__sampleByInterval FILL(0)
       `),
     }),
@@ -99,9 +102,9 @@ export const pipelineDashboard = defineDashboard({
       span: 12,
       unit: units.OpsPerSecond,
       min: 0,
-      query: timeSeriesQuery(`
-        SELECT timestamp, ${p.c.exchange}, ${perTime(`sum(${p.c.records_count})`, 1000)} AS records_per_second
-        FROM ${p} WHERE ${where}
+      query: rollupSeriesQuery(p1, `
+        SELECT timestamp, ${p1.c.exchange}, ${perTime(`sum(${p1.c.records})`, 1000)} AS records_per_second
+        FROM ${p1} WHERE ${where1m}
         SAMPLE BY $__sampleByInterval
       `),
     }),
@@ -112,9 +115,9 @@ export const pipelineDashboard = defineDashboard({
       unit: units.Milliseconds,
       min: 0,
       levels: THRESHOLDS.latencyMs,
-      query: timeSeriesQuery(`
-        SELECT timestamp, ${p.c.exchange}, avg(${p.c.latency_ms}) AS latency_ms
-        FROM ${p} WHERE ${where}
+      query: rollupSeriesQuery(p1, `
+        SELECT timestamp, ${p1.c.exchange}, ${average(p1.c.latency_sum, p1.c.latency_samples)} AS latency_ms
+        FROM ${p1} WHERE ${where1m}
         SAMPLE BY $__sampleByInterval
       `),
     }),
@@ -138,8 +141,8 @@ export const pipelineDashboard = defineDashboard({
       field: 'latency_ms',
       levels: THRESHOLDS.latencyMs,
       query: tableQuery(`
-        SELECT ${p.c.exchange}, avg(${p.c.latency_ms}) AS latency_ms
-        FROM ${p} WHERE ${where}
+        SELECT ${p1.c.exchange}, ${average(p1.c.latency_sum, p1.c.latency_samples)} AS latency_ms
+        FROM ${p1} WHERE ${where1m}
         ORDER BY exchange
       `),
     }),

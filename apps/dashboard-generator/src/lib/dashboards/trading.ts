@@ -2,19 +2,34 @@ import * as units from '@grafana/grafana-foundation-sdk/units';
 import { defineDashboard } from '../dashboard-kit';
 import { barGaugePanel, statPanel, timeSeriesPanel } from '../panels';
 import { PER_MINUTE, perTime } from '../sql/counter-rate';
-import { tableQuery, timeSeriesQuery } from '../sql/questdb-query';
-import { trading as t } from '../sql/registry-sql';
+import { rollupSeriesQuery, tableQuery, timeSeriesQuery } from '../sql/questdb-query';
+import { trading as t, trading1m as t1 } from '../sql/registry-sql';
 import { variableFilters } from '../sql/variables';
 import { THRESHOLDS } from '../thresholds';
 import { columnVariable, envVariable } from '../variables';
 
 const where = `$__timeFilter(${t.c.timestamp}) AND ${variableFilters(t, ['env', 'strategy'])}`;
+/** The same filter over the 1-minute rollup, which every aggregate over time reads. */
+const where1m = `$__timeFilter(${t1.c.timestamp}) AND ${variableFilters(t1, ['env', 'strategy'])}`;
+const position = (r: typeof t | typeof t1) => `${r.c.strategy}, ${r.c.symbol}, ${r.c.venue}, ${r.c.env}`;
 
-/** The latest sample of every position (strategy, symbol, venue, env) in the range. */
+/**
+ * The latest sample of every position (strategy, symbol, venue, env) in the range, from the raw
+ * table (fresh to the second). LATEST ON over four columns scans the whole range, so the scan
+ * starts at the oldest position's last minute in the rollup (from one minute before the range, so
+ * that a position seen only in the range's first partial minute counts): every position's latest
+ * sample is at or after it, and one the rollup has not caught up with yet is newer still.
+ */
 const latestPositions = (columns: string) => `(
   SELECT ${columns} FROM ${t}
-  WHERE ${where}
-  LATEST ON timestamp PARTITION BY ${t.c.strategy}, ${t.c.symbol}, ${t.c.venue}, ${t.c.env}
+  WHERE ${where} AND ${t.c.timestamp} >= (
+    SELECT coalesce(min(timestamp), $__fromTime) FROM (
+      SELECT ${t1.c.timestamp} FROM ${t1}
+      WHERE ${t1.c.timestamp} >= dateadd('m', -1, $__fromTime) AND ${t1.c.timestamp} <= $__toTime AND ${variableFilters(t1, ['env', 'strategy'])}
+      LATEST ON timestamp PARTITION BY ${position(t1)}
+    )
+  )
+  LATEST ON timestamp PARTITION BY ${position(t)}
 )`;
 
 export const tradingDashboard = defineDashboard({
@@ -74,11 +89,11 @@ export const tradingDashboard = defineDashboard({
       span: 12,
       unit: units.OpsPerMinute,
       min: 0,
-      query: timeSeriesQuery(`
-        SELECT timestamp, ${t.c.strategy},
-          ${perTime(`sum(${t.c.orders_placed})`, PER_MINUTE)} AS placed,
-          ${perTime(`sum(${t.c.orders_filled})`, PER_MINUTE)} AS filled
-        FROM ${t} WHERE ${where}
+      query: rollupSeriesQuery(t1, `
+        SELECT timestamp, ${t1.c.strategy},
+          ${perTime(`sum(${t1.c.orders_placed})`, PER_MINUTE)} AS placed,
+          ${perTime(`sum(${t1.c.orders_filled})`, PER_MINUTE)} AS filled
+        FROM ${t1} WHERE ${where1m}
         SAMPLE BY $__sampleByInterval
       `),
     }),
@@ -89,9 +104,9 @@ export const tradingDashboard = defineDashboard({
       unit: units.PercentUnit,
       min: 0,
       max: 1,
-      query: timeSeriesQuery(`
-        SELECT timestamp, ${t.c.strategy}, cast(sum(${t.c.orders_filled}) AS double) / sum(${t.c.orders_placed}) AS fill_rate
-        FROM ${t} WHERE ${where}
+      query: rollupSeriesQuery(t1, `
+        SELECT timestamp, ${t1.c.strategy}, cast(sum(${t1.c.orders_filled}) AS double) / sum(${t1.c.orders_placed}) AS fill_rate
+        FROM ${t1} WHERE ${where1m}
         SAMPLE BY $__sampleByInterval
       `),
     }),
@@ -114,9 +129,9 @@ export const tradingDashboard = defineDashboard({
       unit: units.Percent,
       min: 0,
       levels: THRESHOLDS.drawdownPercent,
-      query: timeSeriesQuery(`
-        SELECT timestamp, ${t.c.strategy}, max(${t.c.drawdown}) AS drawdown
-        FROM ${t} WHERE ${where}
+      query: rollupSeriesQuery(t1, `
+        SELECT timestamp, ${t1.c.strategy}, max(${t1.c.drawdown_max}) AS drawdown
+        FROM ${t1} WHERE ${where1m}
         SAMPLE BY $__sampleByInterval
       `),
     }),

@@ -1,5 +1,5 @@
 import type { Row, TableName } from '@tradewatch/models';
-import type { MetricsClient } from '@tradewatch/questdb-client';
+import { waitForRollups, type MetricsClient } from '@tradewatch/questdb-client';
 import { z } from 'zod';
 import { WalApplyError } from '../errors';
 import { daemonRows, exchangeRows, pipelineRows, tradingRows, type RowRange } from './demo-rows';
@@ -25,7 +25,7 @@ const GENERATORS: { [T in TableName]: (u: DemoUniverse, c: DemoCadence, r: RowRa
 
 /**
  * Writes demo rows for the range through `MetricsClient` (ILP), table by table in time order,
- * then waits until QuestDB applied them (WAL) so that queries see everything.
+ * then waits until QuestDB applied them (WAL) and refreshed the rollups, so that queries see everything.
  */
 export async function seedDemoData(client: MetricsClient, options: SeedOptions): Promise<SeedReport> {
   const report = {} as SeedReport;
@@ -35,6 +35,7 @@ export async function seedDemoData(client: MetricsClient, options: SeedOptions):
   }
   await client.flush();
   await waitForWalApplied(client, Object.keys(GENERATORS));
+  await waitForRollups(client.rest, undefined, { timeoutMs: 300_000 });
   return report;
 }
 

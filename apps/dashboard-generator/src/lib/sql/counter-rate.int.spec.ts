@@ -1,10 +1,10 @@
 import type { DaemonMetricsRow } from '@tradewatch/models';
-import { MetricsClient } from '@tradewatch/questdb-client';
+import { MetricsClient, waitForRollups } from '@tradewatch/questdb-client';
 import { questDbUrl, uniqueName, waitForCount } from '@tradewatch/questdb-client/testing';
 import { healthDashboard } from '../dashboards/health';
 import { dashboardQueries, runQuery } from '../dashboard-queries';
 
-/** The health dashboard's fetch rate across a daemon restart, on the real QuestDB. */
+/** The health dashboard's fetch rate (from the daemon_metrics_1m rollup) across a daemon restart, on the real QuestDB. */
 describe('counter rates across a restart', () => {
   let client: MetricsClient;
   beforeAll(async () => {
@@ -32,6 +32,7 @@ describe('counter rates across a restart', () => {
     await client.write('daemon_metrics', rows);
     await client.flush();
     await waitForCount(client, `SELECT count() FROM daemon_metrics WHERE host = '${host}'`, rows.length);
+    await waitForRollups(client.rest, ['daemon_metrics_1m']);
   }
 
   /** The Fetch rate panel over a 24 h range (1 min buckets), per bucket, in fetches per minute. */

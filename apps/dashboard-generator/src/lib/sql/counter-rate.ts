@@ -1,6 +1,6 @@
-import { TABLES, type TableName } from '@tradewatch/models';
+import { ROLLUPS, TABLES, type RollupName, type TableName } from '@tradewatch/models';
 import { DefinitionError } from '../errors';
-import type { ColumnOf, SqlTable } from './registry-sql';
+import type { ColumnOf, RollupColumnOf, SqlRollup, SqlTable } from './registry-sql';
 
 export interface CounterIncreaseSpec<T extends TableName> {
   table: SqlTable<T>;
@@ -27,11 +27,48 @@ export interface CounterIncreaseSpec<T extends TableName> {
  * bucket it restarted in. Columns: `timestamp`, the series and keep columns, `increase`.
  */
 export function counterIncrease<T extends TableName>(spec: CounterIncreaseSpec<T>): string {
-  const { table, counter, series, where } = spec;
+  const { table, counter } = spec;
   const def = TABLES[table.name].columns as Record<string, { counter?: boolean }>;
   if (!def[counter]?.counter) {
     throw new DefinitionError(`${table.name}.${counter} is not a cumulative counter in the table registry`);
   }
+  const reduce = `first(${counter}) AS f, last(${counter}) AS l, min(${counter}) AS lo, max(${counter}) AS hi`;
+  return increaseSql(`${table}`, reduce, spec);
+}
+
+/** The prefix `P` of a rollup's counter aggregates `P_first`, `P_last`, `P_min`, `P_max`. */
+export type CounterPrefixOf<R extends RollupName> = RollupColumnOf<R> extends infer C ? (C extends `${infer P}_first` ? P : never) : never;
+
+export interface RollupCounterIncreaseSpec<R extends RollupName> extends Omit<CounterIncreaseSpec<never>, 'table' | 'counter' | 'series' | 'keep'> {
+  rollup: SqlRollup<R>;
+  /** The counter's aggregates in the rollup (see `counterAggregates` in the registry). */
+  counter: CounterPrefixOf<R>;
+  series: readonly RollupColumnOf<R>[];
+  keep?: readonly RollupColumnOf<R>[];
+}
+
+/**
+ * `counterIncrease` over a rollup that keeps a counter's first, last, min and max per minute:
+ * re-aggregated per bucket (first of firsts, last of lasts, min of mins, max of maxes) they are
+ * exactly what the raw samples give, so the result equals `counterIncrease` over the source table.
+ */
+export function rollupCounterIncrease<R extends RollupName>(spec: RollupCounterIncreaseSpec<R>): string {
+  const { rollup, counter } = spec;
+  const aggregates = ROLLUPS[rollup.name].aggregates as Record<string, { fn: string; of?: string }>;
+  const source = TABLES[ROLLUPS[rollup.name].source.name as TableName].columns as Record<string, { counter?: boolean }>;
+  const parts = { f: 'first', l: 'last', lo: 'min', hi: 'max' } as const;
+  const reduce = Object.entries(parts).map(([alias, fn]) => {
+    const agg = aggregates[`${counter}_${fn}`];
+    if (agg?.fn !== fn || !agg.of || !source[agg.of]?.counter) {
+      throw new DefinitionError(`${rollup.name}.${counter}_${fn} is not the ${fn} of a cumulative counter in the rollup registry`);
+    }
+    return `${fn}(${counter}_${fn}) AS ${alias}`;
+  });
+  return increaseSql(`${rollup}`, reduce.join(', '), spec);
+}
+
+function increaseSql(from: string, reduce: string, spec: { series: readonly string[]; keep?: readonly string[]; where: string; bucket?: string }): string {
+  const { series, where } = spec;
   const carried = [...new Set([...series, ...(spec.keep ?? [])])].join(', ');
   return `(
     SELECT timestamp, ${carried},
@@ -41,9 +78,8 @@ export function counterIncrease<T extends TableName>(spec: CounterIncreaseSpec<T
       SELECT timestamp, ${carried}, f, l, lo, hi,
         lag(l) OVER (PARTITION BY ${series.join(', ')} ORDER BY timestamp) AS p
       FROM (
-        SELECT timestamp, ${carried},
-          first(${counter}) AS f, last(${counter}) AS l, min(${counter}) AS lo, max(${counter}) AS hi
-        FROM ${table}
+        SELECT timestamp, ${carried}, ${reduce}
+        FROM ${from}
         WHERE ${where}
         SAMPLE BY ${spec.bucket ?? '$__sampleByInterval'}
       )

@@ -1,4 +1,4 @@
-import { expandMacros, grafanaInterval, MacroExpansionError, sampleByInterval } from './macros';
+import { expandMacros, grafanaInterval, MacroExpansionError, parseInterval, sampleByInterval } from './macros';
 
 const ctx = {
   fromMs: 1_700_000_000_000,
@@ -48,5 +48,15 @@ describe('grafanaInterval', () => {
     expect(grafanaInterval(86_400_000)).toBe(60_000); // 24 h → 1m
     expect(grafanaInterval(30 * 86_400_000)).toBe(1_800_000); // 30 d → 30m
     expect(grafanaInterval(3_600_000, 1000, 30_000)).toBe(30_000); // min interval wins
+    expect(grafanaInterval(3_600_000, 1000, parseInterval('1m'))).toBe(60_000); // a panel over a 1-minute rollup
+  });
+});
+
+describe('parseInterval', () => {
+  it('reads Grafana min intervals and refuses anything else', () => {
+    expect(parseInterval('1m')).toBe(60_000);
+    expect(parseInterval('30s')).toBe(30_000);
+    expect(parseInterval('2h')).toBe(7_200_000);
+    expect(() => parseInterval('1 minute')).toThrow(MacroExpansionError);
   });
 });

@@ -54,6 +54,15 @@ export function sampleByInterval(intervalMs: number): string {
   return `${Math.max(Math.trunc(intervalMs), 1)}T`;
 }
 
+const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** A Grafana interval such as `1m` or `30s` in milliseconds. */
+export function parseInterval(text: string): number {
+  const m = /^(\d+)(ms|s|m|h|d)$/.exec(text.trim());
+  if (!m) throw new MacroExpansionError(`unsupported interval ${JSON.stringify(text)} (expected e.g. 30s, 1m, 1h)`);
+  return Number(m[1]) * UNIT_MS[m[2]];
+}
+
 /** Grafana's query interval: range / max data points, at least `minIntervalMs`, rounded to a nice step. */
 export function grafanaInterval(rangeMs: number, maxDataPoints = 1000, minIntervalMs = 0): number {
   return roundInterval(Math.max(rangeMs / maxDataPoints, minIntervalMs));

@@ -1,5 +1,7 @@
 import type { Builder, Dataquery } from '@grafana/grafana-foundation-sdk/cog';
+import type { RollupName } from '@tradewatch/models';
 import { QUESTDB_DATASOURCE } from '../datasource';
+import type { SqlRollup } from './registry-sql';
 
 /** The plugin's `format`: 0 time series (time first, long to wide), 1 table. */
 export enum QueryFormat {
@@ -24,6 +26,11 @@ export type QuestDbDataquery = QuestDbTarget & Dataquery;
  */
 export class QuestDbQueryBuilder implements Builder<Dataquery> {
   private target: QuestDbTarget;
+  /**
+   * The panel's minimum interval (Grafana's "Min interval", e.g. `1m`): a query over a 1-minute
+   * rollup must never be sampled finer than its buckets.
+   */
+  minInterval: string | undefined;
 
   constructor(rawSql: string, format: QueryFormat) {
     this.target = {
@@ -46,6 +53,13 @@ export class QuestDbQueryBuilder implements Builder<Dataquery> {
 }
 
 export const timeSeriesQuery = (rawSql: string) => new QuestDbQueryBuilder(rawSql, QueryFormat.TimeSeries);
+
+/** A time series over a rollup: its panel's interval never goes below the rollup's bucket. */
+export function rollupSeriesQuery(rollup: Pick<SqlRollup<RollupName>, 'bucket'>, rawSql: string): QuestDbQueryBuilder {
+  const query = new QuestDbQueryBuilder(rawSql, QueryFormat.TimeSeries);
+  query.minInterval = rollup.bucket;
+  return query;
+}
 export const tableQuery = (rawSql: string) => new QuestDbQueryBuilder(rawSql, QueryFormat.Table);
 
 /** Template literals are indented like the code around them; the stored SQL is not. */
