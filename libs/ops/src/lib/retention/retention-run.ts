@@ -53,6 +53,9 @@ function reportOutcome(outcome: TableOutcome, log: RunLogger) {
   } else {
     log.info({ table: outcome.table, cutoff }, `${outcome.table}: no partitions older than ${cutoff}`);
   }
+  if (outcome.rebuiltViews.length > 0) {
+    log.info({ table: outcome.table, views: outcome.rebuiltViews }, `${outcome.table}: rebuilding rollup(s) ${outcome.rebuiltViews.join(', ')} that the drop invalidated`);
+  }
   if (outcome.pending.length > 0) {
     log.warn({ table: outcome.table, pending: base.pending }, `${outcome.table}: drop of ${names(outcome.pending)} accepted but not applied yet (WAL); it will complete in the background`);
   }

@@ -1,6 +1,6 @@
 import { formatIsoMicros } from '@tradewatch/models';
-import { RestClient } from '@tradewatch/questdb-client';
-import { questDbUrl, uniqueName } from '@tradewatch/questdb-client/testing';
+import { MetricsClient, RestClient, waitForRollups } from '@tradewatch/questdb-client';
+import { questDbUrl, uniqueName, waitForCount } from '@tradewatch/questdb-client/testing';
 import { rowCount, scratchTable, waitFor } from '../../testing';
 import { applyRetention, planRetention, retentionCutoff } from './retention';
 
@@ -62,5 +62,33 @@ describe('retention on a real QuestDB', () => {
     expect(plan).toMatchObject({ table, missing: true });
     const [outcome] = await applyRetention(rest, [plan]);
     expect(outcome).toMatchObject({ table, missing: true, dropped: [] });
+  });
+
+  it('rebuilds the rollups a drop invalidated, so dashboards keep refreshing', async () => {
+    const client = await MetricsClient.connect({ url: questDbUrl() });
+    try {
+      await client.bootstrap();
+      const strategy = uniqueName('retention');
+      const row = (ageMs: number) => ({ timestamp: (NOW - ageMs) * 1000, strategy, symbol: 'BTC/USDT:USDT', venue: 'okx', env: 'dev' as const, pnl: 1 });
+      await client.write('trading_metrics', [row(10 * DAY_MS), row(3_600_000)]);
+      await client.flush();
+      expect(await waitForCount(client, `SELECT count() FROM trading_metrics WHERE strategy = '${strategy}'`, 2)).toBe(2);
+      await waitForRollups(client.rest, ['trading_metrics_1m']);
+
+      const plans = await planRetention(rest, [{ table: 'trading_metrics', retentionDays: 5 }], NOW);
+      const [outcome] = await applyRetention(rest, plans);
+      expect(outcome.dropped.length).toBeGreaterThan(0);
+      expect(outcome.rebuiltViews).toEqual(['trading_metrics_1m']);
+      // REFRESH … FULL runs in the background; then the view is valid again and caught up, with only
+      // the recent row's minute left for this strategy.
+      await waitFor('trading_metrics_1m valid again', async () => {
+        const { rows } = await rest.query(`SELECT view_status FROM materialized_views() WHERE view_name = 'trading_metrics_1m'`);
+        return rows[0]?.['view_status'] === 'valid';
+      });
+      await waitForRollups(client.rest, ['trading_metrics_1m'], { timeoutMs: 60_000 });
+      expect(await waitForCount(client, `SELECT count() FROM trading_metrics_1m WHERE strategy = '${strategy}'`, 1)).toBe(1);
+    } finally {
+      await client.close();
+    }
   });
 });

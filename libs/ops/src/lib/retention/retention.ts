@@ -1,4 +1,5 @@
-import { formatIsoMicros, TABLE_NAMES, TABLES, type EpochMicros } from '@tradewatch/models';
+import { formatIsoMicros, ROLLUP_NAMES, rollupDef, TABLE_NAMES, TABLES, type EpochMicros } from '@tradewatch/models';
+import { z } from 'zod';
 import { QuestDbQueryError, sleep, type RestClient } from '@tradewatch/questdb-client';
 import { assertTableIdentifier, listPartitions, type Partition } from './partitions';
 
@@ -74,6 +75,8 @@ export interface TableOutcome {
   /** QuestDB found nothing to drop (e.g. native TTL got there first). */
   nothingMatched: boolean;
   missing: boolean;
+  /** Rollups (materialized views) of the table that the drop invalidated and that were rebuilt. */
+  rebuiltViews: string[];
 }
 
 export interface ApplyOptions {
@@ -92,7 +95,7 @@ export async function applyRetention(rest: RestClient, plans: readonly TablePlan
   const outcomes: TableOutcome[] = [];
   for (const plan of plans) {
     if (plan.missing) {
-      outcomes.push({ table: plan.table, cutoff: plan.cutoff, dropped: [], pending: [], nothingMatched: true, missing: true });
+      outcomes.push({ table: plan.table, cutoff: plan.cutoff, dropped: [], pending: [], nothingMatched: true, missing: true, rebuiltViews: [] });
       continue;
     }
     let nothingMatched = false;
@@ -118,9 +121,25 @@ export async function applyRetention(rest: RestClient, plans: readonly TablePlan
       pending: remaining,
       nothingMatched: nothingMatched || plan.expired.length === 0,
       missing: false,
+      rebuiltViews: await rebuildInvalidatedRollups(rest, plan.table),
     });
   }
   return outcomes;
+}
+
+const viewStatus = z.object({ view_name: z.string(), view_status: z.string() });
+
+/**
+ * QuestDB marks the materialized views of a table invalid when partitions are dropped from it, and
+ * an invalid view no longer refreshes: the dashboards reading it would go stale. Rebuild them.
+ */
+async function rebuildInvalidatedRollups(rest: RestClient, table: string): Promise<string[]> {
+  const views = ROLLUP_NAMES.filter((name) => rollupDef(name).source.name === table);
+  if (views.length === 0) return [];
+  const { rows } = await rest.query('SELECT view_name, view_status FROM materialized_views()', viewStatus);
+  const invalid = rows.filter((r) => r.view_status === 'invalid' && (views as string[]).includes(r.view_name)).map((r) => r.view_name);
+  for (const view of invalid) await rest.execute(`REFRESH MATERIALIZED VIEW ${view} FULL`);
+  return invalid;
 }
 
 function isMissingTable(error: unknown): boolean {
