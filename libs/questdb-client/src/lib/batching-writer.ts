@@ -3,7 +3,7 @@ import { backoffDelay, sleep } from './backoff';
 import type { QuestDbConnection } from './connection';
 import { IlpRejectedError, QuestDbUnavailableError } from './errors';
 import { IlpSender } from './ilp-sender';
-import { describe } from './rest-client';
+import { describeError } from './rest-client';
 
 export interface BatchingWriterOptions {
   /** Flush once this many rows are waiting (default 1,000). */
@@ -120,7 +120,7 @@ export class BatchingWriter {
           throw error;
         }
         if (Date.now() >= deadline) {
-          throw new QuestDbUnavailableError(`QuestDB did not accept ${batch.length} ${table} row(s) within ${this.retryTimeoutMs} ms: ${describe((error as { cause?: unknown }).cause ?? error)}`, { cause: error });
+          throw new QuestDbUnavailableError(`QuestDB did not accept ${batch.length} ${table} row(s) within ${this.retryTimeoutMs} ms: ${describeError((error as { cause?: unknown }).cause ?? error)}`, { cause: error });
         }
         await sleep(Math.min(backoffDelay(attempt, { baseMs: 50, maxMs: 2_000 }), Math.max(0, deadline - Date.now())));
       }

@@ -2,7 +2,7 @@ import type { TableName } from '@tradewatch/models';
 import { authHeader, type QuestDbConnection } from './connection';
 import { IlpRejectedError, QuestDbUnavailableError } from './errors';
 import { batchEncoder, type BatchEncoder } from './ilp-text-encoder';
-import { describe } from './rest-client';
+import { describeError } from './rest-client';
 
 export interface IlpSenderOptions {
   /** How long one request may take before it counts as failed (default 10 s, plus 1 s per 100 KB). */
@@ -65,7 +65,7 @@ export class IlpSender {
       body = encode(rows);
     } catch (error) {
       // A row the client cannot encode will never be accepted, however often it is retried.
-      throw new IlpRejectedError(table, `could not encode a row: ${describe(error)}`, rows);
+      throw new IlpRejectedError(table, `could not encode a row: ${describeError(error)}`, rows);
     }
     if (body.length === 0) return;
     let response: Response;
@@ -79,7 +79,7 @@ export class IlpSender {
       });
       text = await response.text();
     } catch (error) {
-      throw new QuestDbUnavailableError(`QuestDB did not take ${rows.length} ${table} row(s): ${describe(error)}`, { cause: error });
+      throw new QuestDbUnavailableError(`QuestDB did not take ${rows.length} ${table} row(s): ${describeError(error)}`, { cause: error });
     }
     if (response.status === 204 || response.status === 200) return;
     const message = questDbMessage(text);

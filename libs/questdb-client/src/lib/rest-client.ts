@@ -77,7 +77,7 @@ export class RestClient {
       await this.exec('SELECT 1', { timeoutMs }, timeoutMs);
       return { ok: true, latencyMs: performance.now() - started };
     } catch (error) {
-      return { ok: false, error: describe(error) };
+      return { ok: false, error: describeError(error) };
     }
   }
 
@@ -89,7 +89,7 @@ export class RestClient {
     try {
       res = await fetch(url, { headers, signal: AbortSignal.timeout(Math.max(fetchTimeoutMs, (options.timeoutMs ?? 0) + 1_000)) });
     } catch (cause) {
-      throw new QuestDbUnavailableError(`QuestDB at ${this.connection.url} is unreachable: ${describe(cause)}`, { cause });
+      throw new QuestDbUnavailableError(`QuestDB at ${this.connection.url} is unreachable: ${describeError(cause)}`, { cause });
     }
     const text = await res.text();
     let body: unknown;
@@ -113,10 +113,11 @@ export class RestClient {
   }
 }
 
-export function describe(error: unknown): string {
+export function describeError(error: unknown): string {
   if (error instanceof Error) {
     const cause = (error as { cause?: unknown }).cause;
-    return cause instanceof Error ? `${error.message} (${cause.message})` : error.message;
+    // Node's fetch says only "fetch failed"; the reason (ECONNREFUSED, …) is in its cause.
+    return cause instanceof Error && !error.message.includes(cause.message) ? `${error.message} (${cause.message})` : error.message;
   }
   return String(error);
 }

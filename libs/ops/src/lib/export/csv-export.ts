@@ -4,7 +4,7 @@ import { Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { z } from 'zod';
-import { authHeader, QuestDbQueryError, RestClient, describe } from '@tradewatch/questdb-client';
+import { authHeader, QuestDbQueryError, RestClient, describeError } from '@tradewatch/questdb-client';
 import { ExportFailedError, OpsConfigError } from '../errors';
 import { exportQuery, type ExportSpec } from './export-args';
 import { CsvCounter } from './csv-rows';
@@ -45,7 +45,7 @@ export async function exportCsv(req: ExportSpec, options: ExportOptions = {}): P
     const { rows } = await rest.query(`SELECT count() AS n FROM (${query})`, countSchema);
     expectedRows = rows[0]?.n ?? 0;
   } catch (error) {
-    const why = error instanceof QuestDbQueryError ? error.questdbMessage : describe(error);
+    const why = error instanceof QuestDbQueryError ? error.questdbMessage : describeError(error);
     throw new ExportFailedError(`cannot export ${req.table}: ${why}`, { cause: error });
   }
 
@@ -55,7 +55,7 @@ export async function exportCsv(req: ExportSpec, options: ExportOptions = {}): P
   try {
     res = await fetch(url, { headers: authHeader(req.connection) });
   } catch (error) {
-    throw new ExportFailedError(`QuestDB at ${req.connection.url} is unreachable: ${describe(error)}`, { cause: error });
+    throw new ExportFailedError(`QuestDB at ${req.connection.url} is unreachable: ${describeError(error)}`, { cause: error });
   }
   if (!res.ok || !res.body) {
     const text = await res.text();
@@ -73,7 +73,7 @@ export async function exportCsv(req: ExportSpec, options: ExportOptions = {}): P
     if (!toStdout) await rename(partial, req.out);
   } catch (error) {
     if (!toStdout) await rm(partial, { force: true });
-    throw new ExportFailedError(`export of ${req.table} failed after ${counter.rows} rows: ${describe(error)}`, { cause: error });
+    throw new ExportFailedError(`export of ${req.table} failed after ${counter.rows} rows: ${describeError(error)}`, { cause: error });
   } finally {
     clearInterval(timer);
   }

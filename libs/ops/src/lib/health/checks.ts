@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { formatIsoMicros, nowMicros, parseIsoMicros } from '@tradewatch/models';
-import { QuestDbQueryError, describe, type RestClient } from '@tradewatch/questdb-client';
+import { QuestDbQueryError, describeError, type RestClient } from '@tradewatch/questdb-client';
 import { formatDuration } from '../cli/duration';
 import { assertTableIdentifier } from '../retention/partitions';
 
@@ -68,7 +68,7 @@ export async function checkFreshness(rest: RestClient, table: string, maxAgeMs: 
     const { rows } = await rest.query(`SELECT max(timestamp) AS newest FROM ${table}`, newestSchema, { timeoutMs });
     newest = rows[0]?.newest ?? null;
   } catch (error) {
-    const reason = error instanceof QuestDbQueryError ? error.questdbMessage : describe(error);
+    const reason = error instanceof QuestDbQueryError ? error.questdbMessage : describeError(error);
     return { name, status: 'fail', detail: `cannot read ${table}: ${reason}` };
   }
   if (newest === null) return { name, status: 'fail', detail: `${table} has no rows (limit ${limit})` };

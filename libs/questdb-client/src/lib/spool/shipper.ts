@@ -1,7 +1,7 @@
 import type { TableName } from '@tradewatch/models';
 import { backoffDelay, type BackoffOptions } from '../backoff';
 import { IlpRejectedError } from '../errors';
-import { describe } from '../rest-client';
+import { describeError } from '../rest-client';
 import type { Checkpoint } from './checkpoint';
 import type { DeadLetterFile } from './dead-letters';
 import { readRecordHeader, readRecordRows } from './record-codec';
@@ -121,7 +121,7 @@ export class Shipper {
         attempt = 0;
       } catch (error) {
         const delay = backoffDelay(attempt++, { ...this.options.backoff });
-        const message = describe(error);
+        const message = describeError(error);
         const now = Date.now();
         this.failing = { since: this.failing?.since ?? now, error: message, nextAttemptAt: now + delay };
         this.emit({
