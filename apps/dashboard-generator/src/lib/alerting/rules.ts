@@ -4,7 +4,9 @@ import { daemon as d, exchange as x, literal, pipeline as p, trading as t } from
 import { THRESHOLDS } from '../thresholds';
 import type { RuleGroupSpec } from './rule-spec';
 
-const DAY_S = 86_400;
+// How far back a "latest state" rule looks: a daemon or feed silent for longer drops out of the
+// result (and its alert returns to normal), so keep it long; LATEST ON makes the extra days cheap.
+const LATEST_WINDOW_S = 7 * 86_400;
 const inRange = (col = 'timestamp') => `$__timeFilter(${col})`;
 const stale = THRESHOLDS.staleSeconds;
 const gib = (bytes: number) => `${(bytes / 1024 ** 3).toFixed(1)} GiB`;
@@ -38,7 +40,7 @@ export const RULE_GROUPS: RuleGroupSpec[] = [
         sql: `SELECT $__toTime AS time, host, env,
                 CASE WHEN NOT running THEN 2 WHEN timestamp < dateadd('s', -${stale}, $__toTime) THEN 1 ELSE 0 END AS value
               FROM ${latest(`${d}`, `${d.c.timestamp}, ${d.c.host}, ${d.c.env}, ${d.c.running}`, `${d.c.host}, ${d.c.env}`)}`,
-        windowSeconds: DAY_S,
+        windowSeconds: LATEST_WINDOW_S,
         reducer: 'last',
         threshold: { type: 'gt', params: [0] },
         for: '0s',
@@ -92,7 +94,7 @@ export const RULE_GROUPS: RuleGroupSpec[] = [
         severity: 'critical',
         sql: `SELECT $__toTime AS time, exchange, host, env, CASE WHEN connected THEN 0 ELSE 1 END AS value
               FROM ${latest(`${x}`, `${x.c.timestamp}, ${x.c.exchange}, ${x.c.host}, ${x.c.env}, ${x.c.connected}`, `${x.c.exchange}, ${x.c.host}`)}`,
-        windowSeconds: DAY_S,
+        windowSeconds: LATEST_WINDOW_S,
         reducer: 'last',
         threshold: { type: 'gt', params: [0] },
         for: '0s',
@@ -107,7 +109,7 @@ export const RULE_GROUPS: RuleGroupSpec[] = [
         sql: `SELECT $__toTime AS time, exchange, host, env,
                 CASE WHEN connected THEN datediff('s', coalesce(last_message_at, timestamp), $__toTime) ELSE 0 END AS value
               FROM ${latest(`${x}`, `${x.c.timestamp}, ${x.c.exchange}, ${x.c.host}, ${x.c.env}, ${x.c.connected}, ${x.c.last_message_at}`, `${x.c.exchange}, ${x.c.host}`)}`,
-        windowSeconds: DAY_S,
+        windowSeconds: LATEST_WINDOW_S,
         reducer: 'last',
         threshold: { type: 'gt', params: [stale] },
         for: '0s',
@@ -165,7 +167,7 @@ export const RULE_GROUPS: RuleGroupSpec[] = [
         severity: 'critical',
         sql: `SELECT $__toTime AS time, exchange, host, datediff('s', timestamp, $__toTime) / 60.0 AS value
               FROM ${latest(`${p}`, `${p.c.timestamp}, ${p.c.exchange}, ${p.c.host}`, `${p.c.exchange}, ${p.c.host}`, `${inRange()} AND ${p.c.data_type} = ${literal('oi')}`)}`,
-        windowSeconds: DAY_S,
+        windowSeconds: LATEST_WINDOW_S,
         reducer: 'last',
         threshold: { type: 'gt', params: [THRESHOLDS.oiStalledMinutes] },
         for: '0s',
