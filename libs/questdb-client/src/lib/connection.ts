@@ -22,16 +22,3 @@ export function authHeader(c: QuestDbConnection): Record<string, string> {
   }
   return {};
 }
-
-/** The ILP/HTTP configuration string of `@questdb/nodejs-client` for this connection. */
-export function senderConfig(c: QuestDbConnection, extra: Record<string, string | number>): string {
-  const u = new URL(c.url);
-  const port = u.port || (u.protocol === 'https:' ? '443' : '80');
-  const parts: Record<string, string | number> = { addr: `${u.hostname}:${port}`, ...extra };
-  if (c.user && c.password) Object.assign(parts, { username: c.user, password: c.password });
-  // The config string's delimiter is ';' and a literal ';' is written ';;'.
-  const body = Object.entries(parts)
-    .map(([k, v]) => `${k}=${String(v).replace(/;/g, ';;')}`)
-    .join(';');
-  return `${u.protocol === 'https:' ? 'https' : 'http'}::${body};`;
-}
