@@ -1,6 +1,5 @@
 export * from './lib/collector';
 export * from './lib/errors';
-export * from './lib/events';
 export * from './lib/buffered-writer';
 export * from './lib/interval-collector';
 export * from './lib/row-recorder';

@@ -3,7 +3,7 @@ import {
   ENVIRONMENTS,
   ValidationError,
   nowMicros,
-  validateRows,
+  parseDaemonStatus,
   type DaemonMetricsRow,
   type Environment,
   type ExchangeStatusRow,
@@ -37,10 +37,10 @@ export interface DaemonCollectorDeps {
 }
 
 /**
- * Polls each daemon's status URL. The status JSON holds daemon_metrics fields (timestamp optional,
- * default: now) and optionally `exchanges`, an array of exchange_status fields (host and env
- * default to the daemon's). An unreachable or unreadable daemon yields `running=false` with the
- * reason in `last_error`.
+ * Polls each daemon's status URL. The status JSON (`DaemonStatus` in @tradewatch/models, shared with
+ * the reporters' status servers) holds daemon_metrics fields (timestamp optional, default: now) and
+ * optionally `exchanges`, an array of exchange_status fields (host and env default to the daemon's).
+ * An unreachable or unreadable daemon yields `running=false` with the reason in `last_error`.
  */
 export class DaemonCollector implements Collector {
   readonly name = 'daemon';
@@ -99,29 +99,11 @@ export class DaemonCollector implements Collector {
       return { daemon: this.downRow(host, env, `unreachable: ${errorText(error)}`), exchanges: [] };
     }
     try {
-      return this.parseStatus(body, host, env);
+      return parseDaemonStatus(body, { timestamp: new Date().toISOString(), host, env }, this.deps.validation);
     } catch (error) {
       if (!(error instanceof ValidationError)) throw error;
       return { daemon: this.downRow(host, env, `invalid status JSON: ${error.message}`), exchanges: [] };
     }
-  }
-
-  private parseStatus(body: unknown, host: string, env: Environment) {
-    if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-      throw new ValidationError('daemon_metrics', [{ row: 0, path: '', message: 'status must be a JSON object' }]);
-    }
-    const { exchanges = [], ...status } = body as Record<string, unknown>;
-    const now = new Date().toISOString();
-    const [daemon] = validateRows('daemon_metrics', { timestamp: now, host, env, ...status }, this.deps.validation);
-    if (!Array.isArray(exchanges)) {
-      throw new ValidationError('daemon_metrics', [{ row: 0, path: 'exchanges', message: 'must be an array' }]);
-    }
-    const rows = exchanges.length === 0 ? [] : validateRows(
-      'exchange_status',
-      exchanges.map((e) => ({ timestamp: now, host: daemon.host, env: daemon.env, ...(e as object) })),
-      this.deps.validation,
-    );
-    return { daemon, exchanges: rows };
   }
 
   private downRow(host: string, env: Environment, error: string): DaemonMetricsRow {

@@ -1,6 +1,5 @@
-import type { TableName } from '@tradewatch/models';
+import { fetchEventSchema, tradingEventSchema, validateEvents, type TableName } from '@tradewatch/models';
 import { PayloadTooLargeError } from '../errors';
-import { fetchEventSchema, tradingEventSchema, validateEvents } from '../events';
 import type { PipelineCollector } from '../pipeline/pipeline-collector';
 import type { RowRecorder } from '../row-recorder';
 import type { TradingCollector } from '../trading/trading-collector';

@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { TABLES, type ValidationOptions } from '@tradewatch/models';
-import { fetchEventSchema, tradingEventSchema } from '../events';
+import { TABLES, fetchEventSchema, tradingEventSchema, type ValidationOptions } from '@tradewatch/models';
 import { METRIC_ROUTES } from './ingest-service';
 
 type JsonSchema = Record<string, unknown>;

@@ -1,6 +1,6 @@
 import { uniqueName } from '@tradewatch/questdb-client/testing';
 import { recorderFixture, waitForRows, type RecorderFixture } from '../../testing/recorder-fixture';
-import type { FetchEvent } from '../events';
+import type { FetchEvent } from '@tradewatch/models';
 import { PipelineCollector, pipelineOptionsSchema } from './pipeline-collector';
 
 describe('PipelineCollector gap detection (real QuestDB, pinned clock)', () => {

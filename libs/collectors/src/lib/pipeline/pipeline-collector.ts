@@ -1,7 +1,6 @@
 import { z } from 'zod';
-import { type DataType, type EpochMicros, type PipelineMetricsRow } from '@tradewatch/models';
+import { type DataType, type EpochMicros, type PipelineMetricsRow, type FetchEvent } from '@tradewatch/models';
 import { IntervalCollector, type IntervalCollectorDeps } from '../interval-collector';
-import type { FetchEvent } from '../events';
 
 export const pipelineOptionsSchema = z.strictObject({
   /** One row per exchange/symbol/data_type/host per interval (when there was activity or a gap). */

@@ -1,6 +1,6 @@
 import { uniqueName } from '@tradewatch/questdb-client/testing';
 import { recorderFixture, waitForRows, type RecorderFixture } from '../../testing/recorder-fixture';
-import type { TradingEvent } from '../events';
+import type { TradingEvent } from '@tradewatch/models';
 import { TradingCollector, tradingOptionsSchema } from './trading-collector';
 
 describe('TradingCollector accounting (real QuestDB)', () => {

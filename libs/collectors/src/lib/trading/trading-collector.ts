@@ -1,7 +1,6 @@
 import { z } from 'zod';
-import type { Environment, TradingMetricsRow } from '@tradewatch/models';
+import type { Environment, TradingEvent, TradingMetricsRow } from '@tradewatch/models';
 import { IntervalCollector, type IntervalCollectorDeps } from '../interval-collector';
-import type { TradingEvent } from '../events';
 import { Position } from './position';
 
 export const tradingOptionsSchema = z.strictObject({

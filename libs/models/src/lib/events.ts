@@ -1,5 +1,8 @@
 import { z } from 'zod';
-import { TABLES, ValidationError, toFieldIssues, type FieldIssue, type ValidationOptions } from '@tradewatch/models';
+import { ValidationError, type FieldIssue } from './errors';
+import { TABLES } from './registry';
+import { toFieldIssues } from './validate';
+import type { ValidationOptions } from './validation-options';
 
 // Field rules are the registry's, so an event field is validated exactly like the column it feeds.
 const cols = TABLES.pipeline_metrics.columns;
