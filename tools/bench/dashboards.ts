@@ -16,13 +16,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { TABLE_NAMES } from '@tradewatch/models';
 import { MetricsClient, waitForRollups } from '@tradewatch/questdb-client';
-// The benchmark must run exactly the generator's dashboards and reference data, which live in that app.
-/* eslint-disable @nx/enforce-module-boundaries */
-import { DASHBOARDS } from '../../apps/dashboard-generator/src/lib/dashboards';
-import { dashboardQueries, runQuery, variableOptions, type Selection } from '../../apps/dashboard-generator/src/lib/dashboard-queries';
-import { demoUniverse } from '../../apps/dashboard-generator/src/lib/seed/demo-universe';
-import { seedDemoData } from '../../apps/dashboard-generator/src/lib/seed/seed';
-/* eslint-enable @nx/enforce-module-boundaries */
+import { DASHBOARDS, dashboardQueries, demoUniverse, runQuery, seedDemoData, variableOptions, type Selection } from '@tradewatch/grafana';
 import { findFreePorts, startQuestDb, type QuestDbHandle } from '@tradewatch/questdb-launcher';
 import { formatMs as fmt, median } from './src/stats';
 

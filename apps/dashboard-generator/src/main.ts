@@ -6,10 +6,10 @@
  */
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { dryRun, formatDryRun, renderFiles } from '@tradewatch/grafana';
+import { questDbFromEnv } from '@tradewatch/ops';
 import { MetricsClient } from '@tradewatch/questdb-client';
-import { dryRun, formatDryRun } from './lib/alerting/dry-run';
-import { questDbFromEnv } from './lib/config';
-import { diffFiles, renderFiles, writeFiles } from './lib/output';
+import { diffFiles, writeFiles } from './output';
 
 const USAGE = 'usage: dashboard-generator <generate|check|alerts-check> [--out <dir>]';
 
@@ -42,7 +42,7 @@ async function main(argv: string[]): Promise<number> {
       return 1;
     }
     case 'alerts-check': {
-      const client = await MetricsClient.connect(questDbFromEnv());
+      const client = await MetricsClient.connect(questDbFromEnv(process.env));
       try {
         const instances = await dryRun(client);
         console.log(formatDryRun(instances));

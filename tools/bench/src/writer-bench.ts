@@ -4,9 +4,7 @@ import { join } from 'node:path';
 import { Sender } from '@questdb/nodejs-client';
 import { formatIsoMicros, type PipelineMetricsRow } from '@tradewatch/models';
 import { MetricsClient, SpoolSink } from '@tradewatch/questdb-client';
-// The generator's seeding helper (an app module), as tools/bench/dashboards.ts uses it.
-// eslint-disable-next-line @nx/enforce-module-boundaries
-import { waitForWalApplied } from '../../../apps/dashboard-generator/src/lib/seed/seed';
+import { waitForWalApplied } from '@tradewatch/grafana';
 import { pipelineRows } from './bench-rows';
 import { median } from './stats';
 

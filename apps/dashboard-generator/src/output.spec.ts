@@ -1,10 +1,10 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parse } from 'yaml';
-import { diffFiles, renderFiles, writeFiles } from './output';
+import { renderFiles } from '@tradewatch/grafana';
+import { diffFiles, writeFiles } from './output';
 
-const COMMITTED = join(__dirname, '../../../../deploy/grafana');
+const COMMITTED = join(__dirname, '../../../deploy/grafana');
 
 describe('generated Grafana tree', () => {
   it('the committed deploy/grafana is what the code generates (run `nx run dashboards:generate`)', async () => {
@@ -31,18 +31,5 @@ describe('generated Grafana tree', () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
-  });
-
-  it('provisions the QuestDB datasource with credentials from the environment and a dashboard folder', () => {
-    const files = renderFiles();
-    const ds = parse(files.get('provisioning/datasources/questdb.yaml') ?? '');
-    expect(ds.datasources[0]).toMatchObject({
-      type: 'questdb-questdb-datasource',
-      uid: 'tradewatch-questdb',
-      jsonData: { server: '${QUESTDB_PG_HOST}', port: 8812, username: '${QUESTDB_PG_USER}' },
-      secureJsonData: { password: '${QUESTDB_PG_PASSWORD}' },
-    });
-    const provider = parse(files.get('provisioning/dashboards/tradewatch.yaml') ?? '');
-    expect(provider.providers[0]).toMatchObject({ type: 'file', folder: 'Tradewatch', folderUid: 'tradewatch' });
   });
 });

@@ -1,0 +1,21 @@
+// Dashboards and alerting as code for Grafana + the QuestDB plugin (see libs/grafana/README.md).
+export * from './lib/errors';
+export * from './lib/datasource';
+export * from './lib/thresholds';
+export { QueryFormat, type QuestDbTarget } from './lib/sql/questdb-query';
+export * from './lib/sql/macros';
+export * from './lib/dashboard-kit';
+export * from './lib/dashboards';
+export * from './lib/dashboard-queries';
+export * from './lib/alerting/rule-spec';
+export { RULE_GROUPS } from './lib/alerting/rules';
+export { durationSeconds, formatDuration } from './lib/alerting/sdk-rules';
+export * from './lib/alerting/dry-run';
+export * from './lib/alerting/file-format';
+export { ruleFile, contactPointFile, policyFile } from './lib/alerting/provisioning';
+export { CONTACT_POINT_ENV, RECEIVERS, FAULT_LABELS } from './lib/alerting/contact-points';
+export * from './lib/provisioning/datasource';
+export * from './lib/provisioning/dashboard-provider';
+export * from './lib/provisioning/render';
+export * from './lib/seed/demo-universe';
+export { seedDemoData, waitForWalApplied, type SeedOptions, type SeedReport } from './lib/seed/seed';
