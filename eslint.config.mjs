@@ -26,11 +26,13 @@ export default [
                         "^.*/eslint(\\.base)?\\.config\\.[cm]?[jt]s$"
                     ],
                     // The arrows point one way: models <- questdb-client <- collectors <- apps.
+                    // The published reporter (type:client) depends on models only.
                     depConstraints: [
                         { sourceTag: "type:models", onlyDependOnLibsWithTags: ["type:models"] },
+                        { sourceTag: "type:client", onlyDependOnLibsWithTags: ["type:models"] },
                         { sourceTag: "type:data-access", onlyDependOnLibsWithTags: ["type:models"] },
                         { sourceTag: "type:feature", onlyDependOnLibsWithTags: ["type:models", "type:data-access"] },
-                        { sourceTag: "type:tool", onlyDependOnLibsWithTags: ["type:models", "type:data-access", "type:feature"] },
+                        { sourceTag: "type:tool", onlyDependOnLibsWithTags: ["type:models", "type:data-access", "type:feature", "type:client"] },
                         { sourceTag: "type:app", onlyDependOnLibsWithTags: ["type:models", "type:data-access", "type:feature"] },
                         { sourceTag: "scope:shared", onlyDependOnLibsWithTags: ["scope:shared"] }
                     ]
@@ -49,9 +51,10 @@ export default [
                     allow: ["^.*/eslint(\\.base)?\\.config\\.[cm]?[jt]s$"],
                     depConstraints: [
                         { sourceTag: "type:models", onlyDependOnLibsWithTags: ["type:models"] },
+                        { sourceTag: "type:client", onlyDependOnLibsWithTags: ["type:models", "type:data-access", "type:feature", "type:tool"] },
                         { sourceTag: "type:data-access", onlyDependOnLibsWithTags: ["type:models", "type:tool"] },
                         { sourceTag: "type:feature", onlyDependOnLibsWithTags: ["type:models", "type:data-access", "type:tool"] },
-                        { sourceTag: "type:tool", onlyDependOnLibsWithTags: ["type:models", "type:data-access", "type:feature", "type:tool"] },
+                        { sourceTag: "type:tool", onlyDependOnLibsWithTags: ["type:models", "type:data-access", "type:feature", "type:tool", "type:client"] },
                         { sourceTag: "type:app", onlyDependOnLibsWithTags: ["type:models", "type:data-access", "type:feature", "type:tool"] }
                     ]
                 }
