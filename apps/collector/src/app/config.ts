@@ -18,18 +18,27 @@ import {
   type CollectorServiceOptions,
 } from '@tradewatch/collectors';
 
+/** A comma-separated list of bearer tokens, each at least 16 characters. */
+const tokenList = z
+  .string()
+  .optional()
+  .transform((s) => (s ?? '').split(',').map((t) => t.trim()).filter((t) => t.length > 0))
+  .refine((tokens) => tokens.every((t) => t.length >= 16), 'every token must be at least 16 characters');
+
 /** SPEC.md §4 environment variables (plus log level, host and env of the collector's own rows). */
 const envSchema = z.object({
-  QUESTDB_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL such as http://127.0.0.1:9000' }).default('http://127.0.0.1:9000'),
+  QUESTDB_URL: z
+    .url({ protocol: /^https?$/, error: 'must be an http(s) URL such as http://127.0.0.1:9000' })
+    // Credentials in a URL end up in logs and error messages; they have their own variables.
+    .refine((u) => { const url = new URL(u); return url.username === '' && url.password === ''; }, 'must not contain credentials; set QUESTDB_USER and QUESTDB_PASSWORD instead')
+    .default('http://127.0.0.1:9000'),
   QUESTDB_USER: z.string().optional(),
   QUESTDB_PASSWORD: z.string().optional(),
   COLLECTOR_PORT: z.coerce.number({ error: 'must be a port number' }).int('must be a port number').min(0).max(65_535).default(8080),
   COLLECTOR_BIND: z.string().min(1).default('127.0.0.1'),
-  COLLECTOR_TOKENS: z
-    .string()
-    .optional()
-    .transform((s) => (s ?? '').split(',').map((t) => t.trim()).filter((t) => t.length > 0))
-    .refine((tokens) => tokens.every((t) => t.length >= 16), 'every token must be at least 16 characters'),
+  COLLECTOR_TOKENS: tokenList,
+  /** Read-only tokens for `/metrics` and `/health/ready` details (Prometheus), when bound beyond loopback. */
+  COLLECTOR_SCRAPE_TOKENS: tokenList,
   COLLECTOR_SPOOL_DIR: z.string().min(1).optional(),
   COLLECTOR_CONFIG: z.string().min(1).optional(),
   COLLECTOR_DEMO: z.enum(['0', '1', 'true', 'false'], { error: 'must be 1 or 0' }).optional().transform((v) => v === '1' || v === 'true'),
@@ -75,7 +84,11 @@ const fileSchema = z.strictObject({
 
 export interface CollectorConfig {
   questdb: { url: string; user?: string; password?: string; batchRows: number; flushIntervalMs: number; retryTimeoutMs: number; startupTimeoutMs: number };
-  http: { port: number; bind: string; tokens: string[]; maxBodyBytes: number };
+  /**
+   * `scrapeTokens`: who may read `/metrics` and the details of `/health/ready` — undefined (open)
+   * on loopback, else the ingest and scrape tokens together.
+   */
+  http: { port: number; bind: string; tokens: string[]; scrapeTokens: string[] | undefined; maxBodyBytes: number };
   spool: { dir: string; maxBytes: number };
   demo: boolean;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
@@ -149,7 +162,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): CollectorConfi
 
   return {
     questdb: { url: vars.QUESTDB_URL, user: vars.QUESTDB_USER, password: vars.QUESTDB_PASSWORD, ...file.questdb },
-    http: { port: vars.COLLECTOR_PORT, bind: vars.COLLECTOR_BIND, tokens: vars.COLLECTOR_TOKENS, maxBodyBytes: file.limits.maxBodyBytes },
+    http: {
+      port: vars.COLLECTOR_PORT,
+      bind: vars.COLLECTOR_BIND,
+      tokens: vars.COLLECTOR_TOKENS,
+      scrapeTokens: isLoopback(vars.COLLECTOR_BIND) ? undefined : [...vars.COLLECTOR_TOKENS, ...vars.COLLECTOR_SCRAPE_TOKENS],
+      maxBodyBytes: file.limits.maxBodyBytes,
+    },
     spool: { dir: vars.COLLECTOR_SPOOL_DIR ?? file.spool.dir ?? '.data/spool', maxBytes: file.spool.maxBytes },
     demo: vars.COLLECTOR_DEMO,
     logLevel: vars.LOG_LEVEL,

@@ -66,6 +66,7 @@ export async function startCollector(config: CollectorConfig, logger: Logger): P
     sink,
     metrics,
     auth: new TokenAuth(config.http.tokens),
+    scrapeAuth: config.http.scrapeTokens === undefined ? undefined : new TokenAuth(config.http.scrapeTokens),
     maxBodyBytes: config.http.maxBodyBytes,
     logger,
     accepting: () => accepting,

@@ -48,3 +48,34 @@ export function errorText(error: unknown): string {
   }
   return messages.filter((m) => m.length > 0).map((m, i) => (i === 0 ? m : `(${m})`)).join(' ');
 }
+
+/** The request's Content-Type, charset or Content-Encoding is not one the route reads. */
+export class UnsupportedMediaTypeError extends TradewatchError {
+  readonly code = 'unsupported_media_type';
+}
+
+/** The route exists but not for this method; `allow` lists the methods it answers. */
+export class MethodNotAllowedError extends TradewatchError {
+  readonly code = 'method_not_allowed';
+  constructor(
+    readonly method: string,
+    readonly allow: readonly string[],
+  ) {
+    super(`method ${method} is not allowed here; allowed: ${allow.join(', ')}`);
+  }
+}
+
+/** The request could not be read (corrupt gzip, invalid UTF-8, truncated body). */
+export class BadRequestError extends TradewatchError {
+  readonly code = 'bad_request';
+}
+
+/** The client went away before its request body was read: nothing to answer, nothing to log as an error. */
+export class ClientAbortedError extends TradewatchError {
+  readonly code = 'client_aborted';
+}
+
+/** A request would create more new series (hosts, positions, fetch series) than a limit allows. */
+export class SeriesLimitError extends TradewatchError {
+  readonly code = 'series_limit';
+}

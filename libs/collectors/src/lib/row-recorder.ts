@@ -32,15 +32,19 @@ export class RowRecorder implements RowOutput {
 
   /** Validates untrusted rows (one or an array), all or nothing, then records them. */
   async ingest<T extends TableName>(table: T, input: unknown): Promise<number> {
-    let rows: Row<T>[];
+    const rows = this.validate(table, input);
+    await this.write(table, rows);
+    return rows.length;
+  }
+
+  /** Validates untrusted rows (one or an array), all or nothing, counting refusals; records nothing. */
+  validate<T extends TableName>(table: T, input: unknown): Row<T>[] {
     try {
-      rows = validateRows(table, input, this.validation);
+      return validateRows(table, input, this.validation);
     } catch (error) {
       if (error instanceof ValidationError) this.metrics.rowsRejected.inc({ table }, Array.isArray(input) ? input.length : 1);
       throw error;
     }
-    await this.write(table, rows);
-    return rows.length;
   }
 
   async write<T extends TableName>(table: T, rows: readonly Row<T>[]): Promise<void> {

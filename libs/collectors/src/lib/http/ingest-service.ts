@@ -1,5 +1,8 @@
-import { fetchEventSchema, tradingEventSchema, validateEvents, type TableName } from '@tradewatch/models';
+import { ValidationError, fetchEventSchema, tradingEventSchema, validateEvents, type Row, type TableName } from '@tradewatch/models';
 import { PayloadTooLargeError } from '../errors';
+import { IlpRejectedError } from '../ilp/ilp-errors';
+import { parseIlp, type IlpPrecision } from '../ilp/ilp-parser';
+import { ilpToRows, type IlpLineIssue } from '../ilp/ilp-rows';
 import type { PipelineCollector } from '../pipeline/pipeline-collector';
 import type { RowRecorder } from '../row-recorder';
 import type { TradingCollector } from '../trading/trading-collector';
@@ -16,6 +19,9 @@ export type MetricRoute = keyof typeof METRIC_ROUTES;
 export function isMetricRoute(kind: string): kind is MetricRoute {
   return Object.prototype.hasOwnProperty.call(METRIC_ROUTES, kind);
 }
+
+/** The tables InfluxDB line protocol (`POST /write`) may write: the same as the JSON API. */
+export const ILP_TABLES: ReadonlySet<TableName> = new Set(Object.values(METRIC_ROUTES));
 
 export interface IngestLimits {
   maxRowsPerRequest: number;
@@ -54,10 +60,55 @@ export class IngestService {
     return events.length;
   }
 
+  /**
+   * `POST /write`: InfluxDB line protocol, each line judged like the JSON row it becomes; all or
+   * nothing across every line and table of the request. Resolves with the number of rows once
+   * they are durable; throws IlpRejectedError naming every bad line, PayloadTooLargeError or
+   * the sink's error.
+   */
+  async lineProtocol(body: string, precision: IlpPrecision = 'n'): Promise<number> {
+    const parsed = parseIlp(body, precision);
+    const count = parsed.lines.length + parsed.errors.length;
+    if (count > this.limits.maxRowsPerRequest) {
+      throw new PayloadTooLargeError(`${count} lines in one request; the limit is ${this.limits.maxRowsPerRequest}`, 'rows');
+    }
+    const issues: IlpLineIssue[] = parsed.errors.map((e) => ({ line: e.line, column: e.column, message: e.message }));
+    const { batches, issues: typeIssues } = ilpToRows(parsed.lines, ILP_TABLES, () => Date.now() * 1000);
+    issues.push(...typeIssues);
+    const valid: { table: TableName; rows: Row<TableName>[]; lines: number[] }[] = [];
+    for (const batch of batches) {
+      try {
+        valid.push({ table: batch.table, rows: this.recorder.validate(batch.table, batch.rows), lines: batch.lines });
+      } catch (error) {
+        if (!(error instanceof ValidationError)) throw error;
+        issues.push(...lineIssues(error, batch.table, batch.lines));
+      }
+    }
+    if (issues.length > 0) throw new IlpRejectedError(issues);
+    if (valid.length === 0) throw new IlpRejectedError([{ line: 1, message: 'the request holds no lines' }]);
+    // daemon_metrics first: its counter-continuity rule is the only one that can still refuse
+    // at write time, and then nothing of the request has been written yet.
+    valid.sort((a, b) => Number(b.table === 'daemon_metrics') - Number(a.table === 'daemon_metrics'));
+    for (const { table, rows, lines } of valid) {
+      try {
+        await this.recorder.write(table, rows);
+      } catch (error) {
+        if (error instanceof ValidationError) throw new IlpRejectedError(lineIssues(error, table, lines));
+        throw error;
+      }
+    }
+    return valid.reduce((n, v) => n + v.rows.length, 0);
+  }
+
   private checkRows(body: unknown): void {
     const n = Array.isArray(body) ? body.length : 1;
     if (n > this.limits.maxRowsPerRequest) {
       throw new PayloadTooLargeError(`${n} rows in one request; the limit is ${this.limits.maxRowsPerRequest}`, 'rows');
     }
   }
+}
+
+/** A table's validation issues (row indexes of the batch) as line-protocol issues (line numbers). */
+function lineIssues(error: ValidationError, table: TableName, lines: readonly number[]): IlpLineIssue[] {
+  return error.issues.map((i) => ({ line: lines[i.row] ?? 0, table, column: i.path || undefined, message: i.message }));
 }

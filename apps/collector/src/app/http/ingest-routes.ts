@@ -1,0 +1,41 @@
+import { Router, type Request, type RequestHandler } from 'express';
+import { ShuttingDownError, isMetricRoute, parseJsonBody } from '@tradewatch/collectors';
+import type { HttpAppDeps } from './deps';
+import { bodyBytes, readBody, route } from './routing';
+
+/**
+ * Refuse while shutting down, then authenticate, then read the body (in that order, so an
+ * unauthenticated client cannot make the service read a large body).
+ */
+export function ingestGate(deps: HttpAppDeps): RequestHandler {
+  return (req, _res, next) => {
+    if (!deps.accepting()) throw new ShuttingDownError();
+    deps.auth.check(req.get('authorization'));
+    next();
+  };
+}
+
+/** The JSON ingest API, `/v1/*` (SPEC.md §4): 202 once the rows are durable (events: aggregated). */
+export function ingestRoutes(deps: HttpAppDeps): Router {
+  const { service } = deps;
+  const router = Router();
+  const body = [ingestGate(deps), ...readBody('json', deps.maxBodyBytes)];
+  const json = (req: Request) => parseJsonBody(bodyBytes(req));
+
+  route(router, '/v1/metrics/:kind', {
+    post: [
+      ...body,
+      async (req, res) => {
+        const kind = String(req.params['kind']);
+        if (!isMetricRoute(kind)) {
+          res.status(404).json({ error: 'not_found', message: `no such table route: ${kind} (daemon, exchange, pipeline, trading)` });
+          return;
+        }
+        res.status(202).json({ accepted: await service.ingest.metrics(kind, json(req)) });
+      },
+    ],
+  });
+  route(router, '/v1/events/fetch', { post: [...body, (req, res) => void res.status(202).json({ accepted: service.ingest.fetchEvents(json(req)) })] });
+  route(router, '/v1/events/trading', { post: [...body, (req, res) => void res.status(202).json({ accepted: service.ingest.tradingEvents(json(req)) })] });
+  return router;
+}
