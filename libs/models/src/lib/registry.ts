@@ -1,3 +1,4 @@
+import { collectorHeartbeat } from './tables/collector-heartbeat';
 import { daemonMetrics } from './tables/daemon-metrics';
 import { exchangeStatus } from './tables/exchange-status';
 import { pipelineMetrics } from './tables/pipeline-metrics';
@@ -10,6 +11,7 @@ export const TABLES = {
   exchange_status: exchangeStatus,
   pipeline_metrics: pipelineMetrics,
   trading_metrics: tradingMetrics,
+  collector_heartbeat: collectorHeartbeat,
 } as const;
 
 export type Tables = typeof TABLES;
@@ -27,6 +29,7 @@ export type DaemonMetricsRow = Row<'daemon_metrics'>;
 export type ExchangeStatusRow = Row<'exchange_status'>;
 export type PipelineMetricsRow = Row<'pipeline_metrics'>;
 export type TradingMetricsRow = Row<'trading_metrics'>;
+export type CollectorHeartbeatRow = Row<'collector_heartbeat'>;
 
 export function isTableName(name: string): name is TableName {
   return Object.prototype.hasOwnProperty.call(TABLES, name);

@@ -1,0 +1,197 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { inventoryOptionsSchema, type InventoryOptions } from './inventory-config';
+import { InventoryFileError, InventoryStore } from './inventory-store';
+import { SourceInventory } from './source-inventory';
+
+// Pure logic with a pinned clock (no QuestDB): the integration test covers the stored rows.
+const T0 = Date.UTC(2026, 10, 30, 12, 0, 0);
+const S = 1_000;
+const MIN = 60 * S;
+const DAY = 86_400 * S;
+
+function setup(options: Partial<InventoryOptions> = {}) {
+  const clock = { now: T0 };
+  const inventory = new SourceInventory({
+    options: inventoryOptionsSchema.parse({ cadencesMs: { daemon: 60_000, exchange: 10_000, strategy: 300_000 }, tolerance: 2, ...options }),
+    pipeline: { cadencesMs: { oi: 300_000, funding: 3_600_000 }, tolerance: 1.5 },
+    env: 'prod',
+    now: () => clock.now,
+  });
+  const at = (ms: number) => (clock.now = T0 + ms);
+  const us = (ms: number) => (T0 + ms) * 1000;
+  return { inventory, at, us };
+}
+
+const daemonRow = (ts: number, host = 'd1', extra: object = {}) => ({ timestamp: ts, host, env: 'prod' as const, running: true, uptime_seconds: 10, ...extra });
+const rowsOf = (inv: SourceInventory, table: string) => inv.silenceRows().get(table as never) ?? [];
+
+describe('SourceInventory (pinned clock, no QuestDB)', () => {
+  it('a daemon that reported and went silent gets a running=false row after cadence × tolerance, then one per cadence', () => {
+    const { inventory, at, us } = setup();
+    inventory.observe('daemon_metrics', [daemonRow(us(0))]);
+    at(119 * S); // limit = 60 s × 2
+    expect(rowsOf(inventory, 'daemon_metrics')).toEqual([]);
+    expect(inventory.list()[0]).toMatchObject({ state: 'ok', ageSeconds: 119 });
+    at(121 * S);
+    expect(rowsOf(inventory, 'daemon_metrics')).toEqual([
+      { timestamp: us(121 * S), host: 'd1', env: 'prod', running: false, last_error: 'silent: no report for 121s (expected every 60s)', last_error_at: us(121 * S) },
+    ]);
+    expect(inventory.list()[0]).toMatchObject({ state: 'silent', problem: 'silent: no report for 121s (expected every 60s)' });
+    expect(inventory.silentCount()).toBe(1);
+    at(150 * S);
+    expect(rowsOf(inventory, 'daemon_metrics')).toEqual([]); // not again before a cadence has passed
+    at(181 * S);
+    expect(rowsOf(inventory, 'daemon_metrics')).toHaveLength(1);
+  });
+
+  it('keeps writing silence rows at the cadence through 8 days of silence', () => {
+    const { inventory, at, us } = setup();
+    inventory.observe('daemon_metrics', [daemonRow(us(0))]);
+    let rows = 0;
+    let last = '';
+    for (let t = 0; t <= 8 * DAY; t += 5 * S) {
+      at(t);
+      for (const r of rowsOf(inventory, 'daemon_metrics')) {
+        rows++;
+        last = String(r['last_error']);
+      }
+    }
+    // From 120 s to 8 days, one per 60 s (checked every 5 s: 125 s, 185 s, …).
+    expect(rows).toBe(Math.floor((8 * DAY - 125 * S) / MIN) + 1);
+    expect(last).toBe(`silent: no report for ${125 + 60 * (rows - 1)}s (expected every 60s)`);
+    expect(125 + 60 * (rows - 1)).toBeGreaterThan((8 * DAY) / S - 60);
+    expect(inventory.list()).toHaveLength(1); // not forgotten: 8 days < 90 days of retention
+  });
+
+  it('a report ends the silence; a running=false report is "down", not silent', () => {
+    const { inventory, at, us } = setup();
+    inventory.observe('daemon_metrics', [daemonRow(us(0))]);
+    at(200 * S);
+    expect(rowsOf(inventory, 'daemon_metrics')).toHaveLength(1);
+    inventory.observe('daemon_metrics', [daemonRow(us(199 * S), 'd1', { running: false, last_error: 'disk full' })]);
+    expect(rowsOf(inventory, 'daemon_metrics')).toEqual([]);
+    expect(inventory.list()[0]).toMatchObject({ state: 'down', problem: 'not running: disk full' });
+    expect(inventory.silentCount()).toBe(0);
+  });
+
+  it('an expected source that never reported is "waiting", then reported missing the same way', () => {
+    const { inventory, at, us } = setup({
+      expected: { daemons: [{ host: 'never', env: 'staging' }], exchanges: [{ exchange: 'okx', host: 'probe-1' }], pipeline: [], strategies: [] },
+    } as Partial<InventoryOptions>);
+    expect(inventory.list().map((s) => s.state)).toEqual(['waiting', 'waiting']);
+    at(121 * S);
+    const due = inventory.silenceRows();
+    expect(due.get('daemon_metrics')).toEqual([
+      { timestamp: us(121 * S), host: 'never', env: 'staging', running: false, last_error: 'silent: never reported since 121s ago (expected every 60s)', last_error_at: us(121 * S) },
+    ]);
+    expect(due.get('exchange_status')).toEqual([
+      { timestamp: us(121 * S), exchange: 'okx', host: 'probe-1', env: 'prod', connected: false, last_message_at: null, disconnected_at: null },
+    ]);
+    expect(inventory.list().map((s) => [s.kind, s.state, s.expected])).toEqual([
+      ['daemon', 'missing', true],
+      ['exchange', 'missing', true],
+    ]);
+    expect(inventory.forget('daemon', { host: 'never', env: 'staging' })).toBe('expected');
+  });
+
+  it('an exchange feed gets connected=false with its last message and when it was last heard', () => {
+    const { inventory, at, us } = setup();
+    inventory.observe('exchange_status', [{ timestamp: us(0), exchange: 'binance', host: 'h', env: 'dev', connected: true, latency_ms: 5, last_message_at: us(-S) }]);
+    at(25 * S);
+    expect(rowsOf(inventory, 'exchange_status')).toEqual([
+      { timestamp: us(25 * S), exchange: 'binance', host: 'h', env: 'dev', connected: false, last_message_at: us(-S), disconnected_at: us(0) },
+    ]);
+  });
+
+  it('pipeline: defers to gap rows someone else writes (no double rows), then writes its own with the full silence', () => {
+    const { inventory, at, us } = setup();
+    const key = { exchange: 'okx', symbol: 'BTC/USDT', data_type: 'oi', host: 'p1', env: 'prod' as const };
+    inventory.observe('pipeline_metrics', [{ timestamp: us(0), ...key, records_count: 5, gap_detected: false }]);
+    // PipelineCollector's own "still silent" rows every minute after its limit (7.5 min).
+    for (let m = 8; m <= 20; m++) {
+      at(m * MIN);
+      inventory.observe('pipeline_metrics', [{ timestamp: us(m * MIN), ...key, records_count: 0, bytes_written: 0, gap_detected: true, gap_duration_seconds: m * 60 }]);
+      expect(rowsOf(inventory, 'pipeline_metrics')).toEqual([]);
+      expect(inventory.list()[0]).toMatchObject({ state: 'silent', lastReportAt: '2026-11-30T12:00:00.000000Z' });
+    }
+    // It stopped (restart, or forgot the series): the inventory takes over once a cadence has passed.
+    at(24 * MIN);
+    expect(rowsOf(inventory, 'pipeline_metrics')).toEqual([]);
+    at(25 * MIN + S);
+    expect(rowsOf(inventory, 'pipeline_metrics')).toEqual([
+      { timestamp: us(25 * MIN + S), ...key, records_count: 0, bytes_written: 0, latency_ms: null, gap_detected: true, gap_duration_seconds: 25 * 60 + 1 },
+    ]);
+  });
+
+  it('a pipeline series of a data type without a cadence is listed but never called silent', () => {
+    const { inventory, at, us } = setup();
+    inventory.observe('pipeline_metrics', [{ timestamp: us(0), exchange: 'okx', symbol: 'X', data_type: 'trades', host: 'p', env: 'prod', gap_detected: false }]);
+    at(10 * DAY);
+    expect(inventory.silenceRows().size).toBe(0);
+    expect(inventory.list()[0]).toMatchObject({ state: 'ok', cadenceSeconds: null });
+  });
+
+  it('strategies: events are reports (a mark names no strategy); silence gives a row with every figure NULL', () => {
+    const { inventory, at, us } = setup();
+    const pos = { strategy: 's1', symbol: 'BTC/USDT', venue: 'okx', env: 'prod' as const };
+    inventory.observeStrategyEvents([{ ...pos }, { symbol: 'BTC/USDT', venue: 'okx' }]);
+    expect(inventory.list()).toHaveLength(1);
+    at(10 * MIN + S);
+    expect(rowsOf(inventory, 'trading_metrics')).toEqual([{ timestamp: us(10 * MIN + S), ...pos }]);
+    inventory.observeStrategyEvents([{ ...pos, timestamp: us(10 * MIN + S) }]);
+    expect(inventory.list()[0]).toMatchObject({ state: 'ok' });
+  });
+
+  it('lists problems first, then by kind', () => {
+    const { inventory, at, us } = setup();
+    inventory.observe('exchange_status', [{ timestamp: us(0), exchange: 'okx', host: 'a', env: 'prod', connected: true }]);
+    at(100 * S);
+    inventory.observe('daemon_metrics', [daemonRow(us(100 * S), 'ok-daemon')]);
+    inventory.observe('daemon_metrics', [daemonRow(us(100 * S), 'down-daemon', { running: false })]);
+    expect(inventory.list().map((s) => `${s.state}:${Object.values(s.key)[0]}`)).toEqual(['silent:okx', 'down:down-daemon', 'ok:ok-daemon']);
+  });
+
+  it('forgets on request, and by itself after the forget horizon', () => {
+    const { inventory, at, us } = setup({ forgetAfterDays: 2 });
+    inventory.observe('daemon_metrics', [daemonRow(us(0), 'a'), daemonRow(us(0), 'b')]);
+    expect(inventory.forget('daemon', { host: 'a', env: 'prod' })).toBe('forgotten');
+    expect(inventory.forget('daemon', { host: 'a', env: 'prod' })).toBe('unknown');
+    at(2 * DAY + S);
+    inventory.silenceRows();
+    expect(inventory.list()).toEqual([]);
+    // A backfill of a source silent beyond the horizon does not bring it back.
+    inventory.observe('daemon_metrics', [daemonRow(us(-S), 'old')]);
+    expect(inventory.list()).toEqual([]);
+  });
+
+  it('survives a restart through the file beside the spool', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'inventory-'));
+    const store = new InventoryStore(join(dir, 'inventory.json'));
+    const first = setup();
+    first.inventory.observe('daemon_metrics', [daemonRow(first.us(0), 'd1')]);
+    first.at(200 * S);
+    first.inventory.silenceRows();
+    await store.save(first.inventory.snapshot());
+
+    const second = setup();
+    second.at(230 * S);
+    const saved = await store.load();
+    if (saved === undefined) throw new Error('nothing saved');
+    second.inventory.restore(saved);
+    expect(second.inventory.list()).toEqual(first.inventory.list().map((s) => ({ ...s, ageSeconds: 230, problem: 'silent: no report for 230s (expected every 60s)' })));
+    expect(rowsOf(second.inventory, 'daemon_metrics')).toEqual([]); // the last silence row was 30 s ago
+    second.at(261 * S);
+    expect(rowsOf(second.inventory, 'daemon_metrics')).toHaveLength(1);
+  });
+
+  it('an unreadable saved inventory is a typed error naming the file and the field', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'inventory-'));
+    const path = join(dir, 'inventory.json');
+    writeFileSync(path, JSON.stringify({ version: 1, sources: [{ kind: 'daemon' }] }));
+    await expect(new InventoryStore(path).load()).rejects.toThrow(InventoryFileError);
+    await expect(new InventoryStore(path).load()).rejects.toThrow(/inventory\.json: sources\.0\.key/);
+    expect(await new InventoryStore(join(dir, 'absent.json')).load()).toBeUndefined();
+  });
+});
