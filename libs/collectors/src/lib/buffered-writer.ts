@@ -1,4 +1,4 @@
-import { ValidationError, type Row, type TableName } from '@tradewatch/models';
+import { ColumnRangeError, ValidationError, type Row, type TableName } from '@tradewatch/models';
 import type { ErrorReporter, RowOutput } from './collector';
 
 /**
@@ -28,8 +28,9 @@ export class BufferedWriter<T extends TableName> {
     } catch (error) {
       // A rejected row will be rejected again: only transient failures are worth keeping.
       // Concatenated, not assigned: a concurrent write may have failed and kept rows meanwhile.
-      if (!(error instanceof ValidationError)) this.unsent = batch.concat(this.unsent).slice(-this.maxRows);
-      const kept = error instanceof ValidationError ? 'dropped' : `kept ${this.unsent.length} for the next attempt`;
+      const refused = error instanceof ValidationError || error instanceof ColumnRangeError;
+      if (!refused) this.unsent = batch.concat(this.unsent).slice(-this.maxRows);
+      const kept = refused ? 'dropped' : `kept ${this.unsent.length} for the next attempt`;
       this.onError(error as Error, `${this.table}: writing ${batch.length} row(s) failed, ${kept}`);
     }
   }

@@ -1,5 +1,7 @@
 import {
+  ColumnRangeError,
   CounterContinuity,
+  rowRangeIssues,
   ValidationError,
   validateRows,
   type DaemonMetricsRow,
@@ -19,9 +21,10 @@ import type { LatestValues } from './metrics/latest-values';
  */
 export class RowRecorder implements RowOutput {
   private readonly continuity = new CounterContinuity();
-  // daemon_metrics batches are checked, appended and committed one at a time, so two concurrent
-  // batches cannot both pass the continuity check against the same baseline.
-  private daemonQueue: Promise<unknown> = Promise.resolve();
+  /** Sees every stored row that a source reported (the source inventory); derived rows bypass it. */
+  observer: ((table: TableName, rows: readonly object[]) => void) | undefined;
+  /** For rows the collector derives itself (positions, silence rows, heartbeats): stored like any row, never taken as a source's report. */
+  readonly derived: RowOutput = { write: (table, rows) => this.write(table, rows, false) };
 
   constructor(
     private readonly sink: RowSink,
@@ -47,27 +50,42 @@ export class RowRecorder implements RowOutput {
     }
   }
 
-  async write<T extends TableName>(table: T, rows: readonly Row<T>[]): Promise<void> {
+  async write<T extends TableName>(table: T, rows: readonly Row<T>[], reported = true): Promise<void> {
     if (rows.length === 0) return;
-    if (table === 'daemon_metrics') {
-      const run = this.daemonQueue.then(() => this.writeDaemon(rows as readonly DaemonMetricsRow[]));
-      this.daemonQueue = run.catch(() => undefined);
-      return run;
+    // The last guard before the spool: a row the collector computed with a value its column cannot
+    // hold (NaN, ±Infinity, beyond a LONG) would make QuestDB refuse the whole request. Such rows
+    // are refused alone; the others of the batch (other hosts' rows) are stored. Rows from HTTP
+    // were validated against the same ranges and always pass.
+    const issues = rowRangeIssues(table, rows);
+    if (issues.length > 0) {
+      const bad = new Set(issues.map((i) => i.row));
+      this.metrics.rowsRejected.inc({ table }, bad.size);
+      await this.write(table, rows.filter((_, i) => !bad.has(i)), reported);
+      throw new ColumnRangeError(table, issues);
     }
-    await this.append(table, rows);
+    if (table === 'daemon_metrics') return this.writeDaemon(rows as readonly DaemonMetricsRow[], reported);
+    await this.append(table, rows, reported);
   }
 
-  private async writeDaemon(rows: readonly DaemonMetricsRow[]): Promise<void> {
-    const issues = this.continuity.check(rows);
+  /**
+   * Counter continuity is checked and remembered synchronously per (host, env) series, so
+   * concurrent batches run in parallel (no queue); a batch the sink refuses is rolled back.
+   */
+  private async writeDaemon(rows: readonly DaemonMetricsRow[], reported: boolean): Promise<void> {
+    const { issues, admission } = this.continuity.admit(rows);
     if (issues.length > 0) {
       this.metrics.rowsRejected.inc({ table: 'daemon_metrics' }, rows.length);
       throw new ValidationError('daemon_metrics', issues);
     }
-    await this.append('daemon_metrics', rows);
-    this.continuity.commit(rows);
+    try {
+      await this.append('daemon_metrics', rows, reported);
+    } catch (error) {
+      admission.rollback();
+      throw error;
+    }
   }
 
-  private async append<T extends TableName>(table: T, rows: readonly Row<T>[]): Promise<void> {
+  private async append<T extends TableName>(table: T, rows: readonly Row<T>[], reported: boolean): Promise<void> {
     try {
       await this.sink.append(table, rows);
     } catch (error) {
@@ -77,5 +95,6 @@ export class RowRecorder implements RowOutput {
     }
     this.metrics.rowsAccepted.inc({ table }, rows.length);
     this.latest.observe(table, rows);
+    if (reported) this.observer?.(table, rows);
   }
 }

@@ -1,13 +1,22 @@
 import { z } from 'zod';
-import { parseIsoMicros } from './timestamp';
+import { timestampProblem, type TimestampLimits } from './timestamp-limits';
 import { DATA_TYPES, ENVIRONMENTS, type ValidationOptions } from './validation-options';
 
 /** The QuestDB column types Tradewatch uses, spelled as QuestDB's `table_columns()` reports them. */
 export type QuestDbType = 'TIMESTAMP' | 'SYMBOL' | 'VARCHAR' | 'LONG' | 'DOUBLE' | 'BOOLEAN';
 
+/** What a column's validation may depend on besides the options: the table it belongs to. */
+export interface ColumnContext {
+  /** The table's TTL: a designated timestamp older than this would be dropped by QuestDB at once. */
+  retentionDays?: number;
+  /** The table's name, for messages. */
+  table?: string;
+}
+
 /**
  * One column of a table: its QuestDB type and how an input value is validated. The zod schema is
- * built from options because some rules (future skew, exchange allow-list) are configurable.
+ * built from options because some rules (future skew, exchange allow-list) are configurable, and
+ * from the table's context (the designated timestamp's retention limit).
  */
 export interface Column<Z extends z.ZodType = z.ZodType> {
   type: QuestDbType;
@@ -15,41 +24,51 @@ export interface Column<Z extends z.ZodType = z.ZodType> {
   capacity?: number;
   /** A cumulative counter (never decreases except on a daemon restart). */
   counter?: boolean;
-  zod: (options: ValidationOptions) => Z;
+  /**
+   * The values a LONG or DOUBLE column may hold (inclusive), also for values the collector derives
+   * (sums, PnL): without it a LONG holds safe integers and a DOUBLE finite numbers.
+   */
+  range?: { min: number; max: number };
+  zod: (options: ValidationOptions, context?: ColumnContext) => Z;
 }
 
-// Control characters (C0, DEL, C1) break ILP lines, logs and dashboards.
-// eslint-disable-next-line no-control-regex
-const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f]/;
+/**
+ * Characters a name must not contain, so that names that look alike are the same series:
+ * control characters (C0, DEL, C1: they break ILP lines, logs and dashboards), invisible format
+ * characters (zero-width, bidi overrides, byte-order mark), lone surrogates, line and paragraph
+ * separators, and U+FFFD, which stands for bytes that were not valid UTF-8.
+ * Patterns rather than refinements, so the JSON Schema zod emits (and the compiled validator) holds them.
+ */
+export const NAME_RULES: readonly (readonly [RegExp, string])[] = [
+  [/^[^\p{Cc}]*$/u, 'must not contain control characters'],
+  [/^[^\p{Cf}\p{Zl}\p{Zp}]*$/u, 'must not contain invisible format characters (zero-width, bidi controls, byte-order mark, line separators)'],
+  [/^[^\p{Cs}]*$/u, 'must not contain lone surrogates'],
+  [/^[^\uFFFD]*$/u, 'must not contain U+FFFD, the replacement for bytes that were not valid UTF-8'],
+];
 
 const name = (max: number) =>
-  z
-    .string()
-    .min(1, 'must not be empty')
-    .max(max, `must be at most ${max} characters`)
-    .refine((s) => !CONTROL_CHARS.test(s), 'must not contain control characters');
+  NAME_RULES.reduce(
+    (schema, [pattern, message]) => schema.regex(pattern, message),
+    z.string().min(1, 'must not be empty').max(max, `must be at most ${max} characters`),
+  );
 
-const timestampSchema = (o: ValidationOptions) =>
-  z.string().transform((text, ctx) => {
-    const micros = parseIsoMicros(text);
-    if (micros === undefined) {
-      ctx.addIssue({
-        code: 'custom',
-        message: 'must be an ISO-8601 UTC timestamp such as 2026-01-31T12:00:00.000000Z',
-      });
+const timestampSchema = (o: ValidationOptions, context: ColumnContext | undefined, designated: boolean) => {
+  const limits: TimestampLimits = {
+    options: o,
+    retentionDays: designated ? context?.retentionDays : undefined,
+    table: context?.table,
+  };
+  return z.string().transform((text, ctx) => {
+    const checked = timestampProblem(text, limits);
+    if (typeof checked === 'string') {
+      ctx.addIssue({ code: 'custom', message: checked });
       return z.NEVER;
     }
-    const limit = (o.now() + o.maxFutureSkewMs) * 1000;
-    if (micros > limit) {
-      ctx.addIssue({
-        code: 'custom',
-        message: `is in the future (more than ${o.maxFutureSkewMs} ms ahead of the collector's clock)`,
-      });
-      return z.NEVER;
-    }
-    return micros;
+    return checked;
   });
+};
 
+const SAFE = { min: 0, max: Number.MAX_SAFE_INTEGER };
 const count = () =>
   z.number().int('must be an integer').min(0, 'must be >= 0').max(Number.MAX_SAFE_INTEGER);
 
@@ -58,26 +77,31 @@ export const col = {
   /** The designated timestamp: required. */
   designated: (): Column<ReturnType<typeof timestampSchema>> => ({
     type: 'TIMESTAMP',
-    zod: timestampSchema,
+    zod: (o, context) => timestampSchema(o, context, true),
   }),
-  timestamp: () => ({ type: 'TIMESTAMP' as const, zod: (o: ValidationOptions) => timestampSchema(o).nullish() }),
+  timestamp: () => ({
+    type: 'TIMESTAMP' as const,
+    zod: (o: ValidationOptions, context?: ColumnContext) => timestampSchema(o, context, false).nullish(),
+  }),
   host: () => ({ type: 'SYMBOL' as const, capacity: 1000, zod: () => name(255) }),
   env: () => ({ type: 'SYMBOL' as const, capacity: 256, zod: () => z.enum(ENVIRONMENTS) }),
   exchange: () => ({
     type: 'SYMBOL' as const,
     capacity: 256,
+    // An enum, not a refinement: the allow-list is then part of the JSON Schema (and the OpenAPI document).
     zod: (o: ValidationOptions) =>
-      name(64).refine((s) => o.exchanges.includes(s), {
-        message: `must be one of the configured exchanges (${o.exchanges.join(', ')})`,
+      z.enum(o.exchanges as [string, ...string[]], {
+        error: `must be one of the configured exchanges (${o.exchanges.join(', ')})`,
       }),
   }),
   dataType: () => ({ type: 'SYMBOL' as const, capacity: 256, zod: () => z.enum(DATA_TYPES) }),
   /** A free-form name such as a strategy or CCXT symbol (`BTC/USDT:USDT`). */
   symbol: (capacity: number) => ({ type: 'SYMBOL' as const, capacity, zod: () => name(255) }),
-  counter: () => ({ type: 'LONG' as const, counter: true, zod: () => count().nullish() }),
-  long: () => ({ type: 'LONG' as const, zod: () => count().nullish() }),
+  counter: () => ({ type: 'LONG' as const, counter: true, range: SAFE, zod: () => count().nullish() }),
+  long: () => ({ type: 'LONG' as const, range: SAFE, zod: () => count().nullish() }),
   double: (min = -Number.MAX_VALUE, max = Number.MAX_VALUE) => ({
     type: 'DOUBLE' as const,
+    range: { min, max },
     zod: () =>
       z
         .number()
@@ -87,6 +111,7 @@ export const col = {
   }),
   latencyMs: () => ({
     type: 'DOUBLE' as const,
+    range: { min: 0, max: 10_000 },
     zod: () => z.number().min(0, 'must be >= 0').max(10_000, 'must be <= 10000').nullish(),
   }),
   boolean: () => ({ type: 'BOOLEAN' as const, zod: () => z.boolean() }),

@@ -2,52 +2,131 @@ import type { Column } from './columns';
 import type { FieldIssue } from './errors';
 import { daemonMetrics } from './tables/daemon-metrics';
 import type { DaemonMetricsRow } from './registry';
+import { formatIsoMicros } from './timestamp';
 
 const COUNTERS = daemonMetrics.columnNames.filter((n) => (daemonMetrics.columns[n] as Column).counter === true);
 
-type Last = Pick<DaemonMetricsRow, 'timestamp' | 'uptime_seconds'> & Record<string, unknown>;
+type Sample = Pick<DaemonMetricsRow, 'timestamp' | 'uptime_seconds'> & Record<string, unknown>;
+
+/** Rows admitted by `CounterContinuity.admit`; `rollback` forgets them when they could not be stored. */
+export interface Admission {
+  rollback(): void;
+}
+
+/** One (host, env) series: its recent samples in time order, at most `limit`. */
+class Series {
+  readonly samples: Sample[] = [];
+
+  /** Index of the first sample with a timestamp >= t. */
+  lowerBound(t: number): number {
+    const s = this.samples;
+    // Rows mostly arrive in time order: the common case is after the last sample.
+    if (s.length === 0 || s[s.length - 1].timestamp < t) return s.length;
+    let lo = 0;
+    let hi = s.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (s[mid].timestamp < t) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+}
+
+/** Why `later` cannot follow `earlier` in time: a counter went down without uptime going down. */
+function breaks(earlier: Sample, later: Sample): { name: string; before: number; after: number }[] {
+  const restarted =
+    later.uptime_seconds != null && earlier.uptime_seconds != null && later.uptime_seconds < earlier.uptime_seconds;
+  if (restarted) return [];
+  const out: { name: string; before: number; after: number }[] = [];
+  for (const name of COUNTERS) {
+    const before = earlier[name];
+    const after = later[name];
+    if (typeof before === 'number' && typeof after === 'number' && after < before) out.push({ name, before, after });
+  }
+  return out;
+}
 
 /**
  * Enforces SPEC.md §3 for cumulative daemon counters: a counter that goes down is accepted only
- * as a restart, i.e. when `uptime_seconds` went down too. State is kept per (host, env) and
- * only advanced by `commit`, so a rejected batch leaves it untouched.
+ * as a restart, i.e. when `uptime_seconds` went down too. Each row is checked against its
+ * neighbours in TIME order (the stored series), not the order rows arrive: a backdated row must
+ * fit between the samples before and after it, and a row with the timestamp of a stored one
+ * replaces it (QuestDB's dedup upsert) and must fit just as well.
+ *
+ * Series are independent and `admit` is synchronous (check and remember in one step), so
+ * concurrent batches need no queue: a batch that then fails to be stored is rolled back. The last
+ * `historyPerSeries` samples are kept; a row older than all of them is checked against the
+ * oldest kept one only.
  */
 export class CounterContinuity {
-  private readonly last = new Map<string, Last>();
+  private readonly series = new Map<string, Series>();
 
-  /** Issues for rows whose counters went backwards without a restart; checks rows in order. */
-  check(rows: readonly DaemonMetricsRow[]): FieldIssue[] {
+  constructor(private readonly historyPerSeries = 1024) {}
+
+  /**
+   * Checks rows (in order; each against the history and the batch's earlier rows) and, when all
+   * pass, remembers them: returns the issues, empty with an Admission to roll back otherwise.
+   */
+  admit(rows: readonly DaemonMetricsRow[]): { issues: FieldIssue[]; admission: Admission } {
     const issues: FieldIssue[] = [];
-    const seen = new Map<string, Last>();
+    const undo: (() => void)[] = [];
     rows.forEach((row, i) => {
       const key = `${row.host}\u0000${row.env}`;
-      const prev = seen.get(key) ?? this.last.get(key);
-      if (prev && row.timestamp > prev.timestamp) {
-        const restarted =
-          row.uptime_seconds != null && prev.uptime_seconds != null && row.uptime_seconds < prev.uptime_seconds;
-        for (const name of COUNTERS) {
-          const now = row[name];
-          const before = prev[name];
-          if (typeof now === 'number' && typeof before === 'number' && now < before && !restarted) {
-            issues.push({
-              row: i,
-              path: name,
-              message: `went down from ${before} to ${now} without a restart (uptime_seconds did not go down)`,
-            });
-          }
+      let series = this.series.get(key);
+      if (!series) {
+        const created = new Series();
+        this.series.set(key, created);
+        series = created;
+        undo.push(() => {
+          if (this.series.get(key) === created && created.samples.length === 0) this.series.delete(key);
+        });
+      }
+      const samples = series.samples;
+      const at = series.lowerBound(row.timestamp);
+      const replaces = at < samples.length && samples[at].timestamp === row.timestamp;
+      const prev = at > 0 ? samples[at - 1] : undefined;
+      const next = samples[replaces ? at + 1 : at];
+      const problems: FieldIssue[] = [];
+      if (prev) {
+        for (const b of breaks(prev, row)) {
+          problems.push({ row: i, path: b.name, message: `went down from ${b.before} to ${b.after} without a restart (uptime_seconds did not go down)` });
         }
       }
-      if (!prev || row.timestamp >= prev.timestamp) seen.set(key, row);
+      if (next) {
+        for (const b of breaks(row, next)) {
+          problems.push({
+            row: i,
+            path: b.name,
+            message: `${b.before} is above ${b.after} stored for the later ${formatIsoMicros(next.timestamp)}: the counter would go down without a restart`,
+          });
+        }
+      }
+      if (problems.length > 0) {
+        issues.push(...problems);
+        return;
+      }
+      const sample = row as Sample;
+      if (replaces) {
+        const old = samples[at];
+        samples[at] = sample;
+        undo.push(() => {
+          const j = samples.indexOf(sample);
+          if (j >= 0) samples[j] = old;
+        });
+      } else {
+        samples.splice(at, 0, sample);
+        undo.push(() => {
+          const j = samples.indexOf(sample);
+          if (j >= 0) samples.splice(j, 1);
+        });
+        if (samples.length > this.historyPerSeries) samples.shift();
+      }
     });
-    return issues;
-  }
-
-  /** Remembers accepted rows as the new baseline. */
-  commit(rows: readonly DaemonMetricsRow[]): void {
-    for (const row of rows) {
-      const key = `${row.host}\u0000${row.env}`;
-      const prev = this.last.get(key);
-      if (!prev || row.timestamp >= prev.timestamp) this.last.set(key, row);
-    }
+    const rollback = () => {
+      for (let k = undo.length - 1; k >= 0; k--) undo[k]();
+    };
+    if (issues.length > 0) rollback();
+    return { issues, admission: { rollback } };
   }
 }

@@ -7,7 +7,12 @@ import type { ValidationOptions } from './validation-options';
 // Field rules are the registry's, so an event field is validated exactly like the column it feeds.
 const cols = TABLES.pipeline_metrics.columns;
 const name = () => cols.host.zod();
-const timestamp = (o: ValidationOptions) => cols.timestamp.zod(o);
+/**
+ * An event's timestamp is bounded like the designated timestamp of the table it feeds (its TTL):
+ * a fetch's data_timestamp too, so that a gap in the data can never be decades long.
+ */
+const timestamp = (o: ValidationOptions, table: 'pipeline_metrics' | 'trading_metrics' = 'pipeline_metrics') =>
+  cols.timestamp.zod(o, { retentionDays: TABLES[table].retentionDays, table });
 const exchange = (o: ValidationOptions) => cols.exchange.zod(o);
 const count = () => z.number().int('must be an integer').min(0, 'must be >= 0').max(Number.MAX_SAFE_INTEGER);
 const positive = () => z.number().positive('must be > 0').max(Number.MAX_VALUE);
@@ -40,12 +45,12 @@ const position = {
 /** `POST /v1/events/trading`: what a strategy did or saw. */
 export const tradingEventSchema = (o: ValidationOptions) =>
   z.discriminatedUnion('type', [
-    z.strictObject({ type: z.literal('order_placed'), timestamp: timestamp(o).optional(), ...position, order_id: name().optional(), side: z.enum(['buy', 'sell']), quantity: positive(), price: positive().optional() }),
-    z.strictObject({ type: z.literal('order_filled'), timestamp: timestamp(o).optional(), ...position, order_id: name().optional(), side: z.enum(['buy', 'sell']), quantity: positive(), price: positive(), fee: z.number().min(0, 'must be >= 0').optional() }),
+    z.strictObject({ type: z.literal('order_placed'), timestamp: timestamp(o, 'trading_metrics').optional(), ...position, order_id: name().optional(), side: z.enum(['buy', 'sell']), quantity: positive(), price: positive().optional() }),
+    z.strictObject({ type: z.literal('order_filled'), timestamp: timestamp(o, 'trading_metrics').optional(), ...position, order_id: name().optional(), side: z.enum(['buy', 'sell']), quantity: positive(), price: positive(), fee: z.number().min(0, 'must be >= 0').optional() }),
     /** A mark price for a symbol on a venue; applies to every strategy's position there. */
-    z.strictObject({ type: z.literal('mark'), timestamp: timestamp(o).optional(), symbol: name(), venue: name(), price: positive() }),
+    z.strictObject({ type: z.literal('mark'), timestamp: timestamp(o, 'trading_metrics').optional(), symbol: name(), venue: name(), price: positive() }),
     /** A position snapshot (e.g. after a restart or reconciliation); replaces the tracked size and average price. */
-    z.strictObject({ type: z.literal('position'), timestamp: timestamp(o).optional(), ...position, size: z.number(), avg_price: z.number().min(0, 'must be >= 0') }),
+    z.strictObject({ type: z.literal('position'), timestamp: timestamp(o, 'trading_metrics').optional(), ...position, size: z.number(), avg_price: z.number().min(0, 'must be >= 0') }),
   ]);
 export type TradingEvent = z.output<ReturnType<typeof tradingEventSchema>>;
 

@@ -40,6 +40,7 @@ export function defineTable<const N extends string, C extends Columns>(spec: Tab
   }
   const columnNames = Object.keys(spec.columns) as (keyof C & string)[];
   const cache = new WeakMap<ValidationOptions, z.ZodType<RowOf<C>, unknown>>();
+  const context = { retentionDays: spec.retentionDays, table: spec.name };
   return {
     ...spec,
     columnNames,
@@ -47,7 +48,7 @@ export function defineTable<const N extends string, C extends Columns>(spec: Tab
       let schema = cache.get(options);
       if (!schema) {
         const shape = Object.fromEntries(
-          columnNames.map((k) => [k, spec.columns[k].zod(options)]),
+          columnNames.map((k) => [k, spec.columns[k].zod(options, context)]),
         ) as { [K in keyof C]: ReturnType<C[K]['zod']> };
         schema = z
           .strictObject(shape)

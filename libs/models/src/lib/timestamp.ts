@@ -13,8 +13,11 @@ export function parseIsoMicros(text: string): EpochMicros | undefined {
   const m = ISO_UTC.exec(text);
   if (!m) return undefined;
   const [, y, mo, d, h, mi, s, frac] = m;
-  const ms = Date.UTC(+y, +mo - 1, +d, +h, +mi, +s);
-  const check = new Date(ms);
+  // Not Date.UTC(y, …): it reads years 0-99 as 1900-1999.
+  const check = new Date(0);
+  check.setUTCFullYear(+y, +mo - 1, +d);
+  check.setUTCHours(+h, +mi, +s, 0);
+  const ms = check.getTime();
   // Date.UTC silently rolls 2026-02-30 over to March; a real calendar date round-trips.
   if (check.getUTCMonth() !== +mo - 1 || check.getUTCDate() !== +d || +h > 23 || +mi > 59 || +s > 59) {
     return undefined;

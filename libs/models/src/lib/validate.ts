@@ -10,7 +10,7 @@ export function toFieldIssues(row: number, error: z.ZodError, input: unknown): F
       return issue.keys.map((key) => ({ row, path: key, message: 'unknown field' }));
     }
     const path = issue.path.map(String).join('.');
-    if (issue.code === 'invalid_type' && issue.path.length === 1 && isMissing(input, issue.path[0])) {
+    if ((issue.code === 'invalid_type' || issue.code === 'invalid_value') && issue.path.length === 1 && isMissing(input, issue.path[0])) {
       return [{ row, path, message: 'is required' }];
     }
     return [{ row, path, message: issue.message }];

@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { DEFAULT_PROBES, type PingStyle } from '../exchange/probe-config';
+import { defaultProbe, type PingStyle } from '../exchange/probe-config';
 
 /** What a venue answers to its application-level ping (must match DEFAULT_PROBES' `pong`). */
 const PONG_REPLIES: Record<string, string> = {
@@ -27,7 +27,7 @@ export class ExchangeSimulator {
 
   /** Starts a simulator for one of the default exchanges (its ping style), on `port` or a free one. */
   static async start(exchange: string, options: { port?: number; tickMs?: number } = {}): Promise<ExchangeSimulator> {
-    const defaults = DEFAULT_PROBES[exchange];
+    const defaults = defaultProbe(exchange);
     if (!defaults) throw new Error(`no simulator for exchange ${exchange}`);
     const sim = new ExchangeSimulator(exchange, defaults.ping, options.tickMs ?? 1_000);
     sim.port = options.port ?? 0;

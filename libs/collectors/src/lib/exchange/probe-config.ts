@@ -55,6 +55,11 @@ export const DEFAULT_PROBES: Record<string, ProbeSettings> = {
   },
 };
 
+/** The default probe of an exchange; own properties only, so `constructor` is just an unknown exchange. */
+export function defaultProbe(exchange: string): ProbeSettings | undefined {
+  return Object.hasOwn(DEFAULT_PROBES, exchange) ? DEFAULT_PROBES[exchange] : undefined;
+}
+
 const probeObjectSchema = z.strictObject({
   exchange: z.string().regex(/^[a-z0-9_-]{1,64}$/, 'lower-case exchange id'),
   url: z.url({ protocol: /^wss?$/, error: 'must be a ws:// or wss:// URL' }).optional(),
@@ -67,7 +72,7 @@ const probeObjectSchema = z.strictObject({
 /** A probe in the config: just the exchange name (defaults) or an object overriding them. */
 export const probeSchema = z.union([z.string().transform((exchange) => ({ exchange })), probeObjectSchema]).pipe(
   probeObjectSchema.superRefine((p, ctx) => {
-    if (!DEFAULT_PROBES[p.exchange] && (!p.url || !p.ping)) {
+    if (!defaultProbe(p.exchange) && (!p.url || !p.ping)) {
       ctx.addIssue({ code: 'custom', message: `exchange "${p.exchange}" has no default probe: set url and ping` });
     }
   }),
@@ -90,11 +95,12 @@ export type ProbeConfig = z.infer<typeof probeSchema>;
 
 /** A probe's settings: its overrides over the exchange's defaults. */
 export function resolveProbe(p: ProbeConfig): ProbeSettings & { exchange: string } {
-  const d = DEFAULT_PROBES[p.exchange];
+  const d = defaultProbe(p.exchange);
   return {
     exchange: p.exchange,
-    url: p.url ?? d.url,
+    // The schema requires url and ping where there is no default.
+    url: (p.url ?? d?.url) as string,
     subscribe: p.subscribe ?? d?.subscribe ?? [],
-    ping: p.ping ?? d.ping,
+    ping: (p.ping ?? d?.ping) as PingStyle,
   };
 }

@@ -41,7 +41,9 @@ export class LatestValues {
       if (!g) groups.set(key, { labels, value: v });
       else g.value = spec.aggregate === 'sum' ? g.value + v : Math.max(g.value, v);
     }
-    return [...groups.values()];
+    // Each value is finite (the registry's ranges), but a sum of large ones may not be: such a
+    // series is left out rather than published as ±Infinity.
+    return [...groups.values()].filter((g) => Number.isFinite(g.value));
   }
 
   private register(registry: Registry, spec: GaugeSpec): void {

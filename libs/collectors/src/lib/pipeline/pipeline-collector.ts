@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { type DataType, type EpochMicros, type PipelineMetricsRow, type FetchEvent } from '@tradewatch/models';
+import { TABLES, ValidationError, type DataType, type EpochMicros, type FetchEvent, type FieldIssue, type PipelineMetricsRow } from '@tradewatch/models';
 import { IntervalCollector, type IntervalCollectorDeps } from '../interval-collector';
 
 export const pipelineOptionsSchema = z.strictObject({
@@ -7,12 +7,19 @@ export const pipelineOptionsSchema = z.strictObject({
   intervalMs: z.number().int().min(100).default(60_000),
   /** A gap is silence (or a jump in data timestamps) longer than cadence × tolerance. */
   tolerance: z.number().min(1).max(100).default(1.5),
-  /** Expected time between fetches per data type (SPEC.md §4 defaults). */
+  /**
+   * Expected time between fetches per data type (SPEC.md §4 defaults). The market data types
+   * (trades, ohlcv, ticker, orderbook) have none: a gap is detected only where one is configured.
+   */
   cadencesMs: z
     .strictObject({
       oi: z.number().int().min(1).default(300_000),
       funding: z.number().int().min(1).default(3_600_000),
       liquidation: z.number().int().min(1).default(120_000),
+      trades: z.number().int().min(1).optional(),
+      ohlcv: z.number().int().min(1).optional(),
+      ticker: z.number().int().min(1).optional(),
+      orderbook: z.number().int().min(1).optional(),
     })
     .prefault({}),
   /** A series silent this long is dropped (e.g. a delisted symbol) instead of reporting a gap forever. */
@@ -21,6 +28,9 @@ export const pipelineOptionsSchema = z.strictObject({
 export type PipelineOptions = z.infer<typeof pipelineOptionsSchema>;
 
 export type PipelineCollectorDeps = IntervalCollectorDeps;
+
+const COLUMNS = TABLES.pipeline_metrics.columns;
+const seriesId = (e: FetchEvent) => [e.host, e.env, e.exchange, e.symbol, e.data_type].join('\u0000');
 
 interface Series {
   key: Pick<PipelineMetricsRow, 'host' | 'env' | 'exchange' | 'symbol' | 'data_type'>;
@@ -52,12 +62,17 @@ export class PipelineCollector extends IntervalCollector<'pipeline_metrics'> {
     super('pipeline_metrics', options.intervalMs, deps);
   }
 
-  /** Adds validated fetch events to the current interval. */
+  /**
+   * Adds validated fetch events to the current interval, all or nothing: events that would carry
+   * an interval's sum beyond what its column holds are refused with a ValidationError, before
+   * anything is applied (one client's overflow must not make the interval's row unstorable).
+   */
   record(events: readonly FetchEvent[]): void {
+    this.checkSums(events);
     const received = this.now() * 1000;
     for (const e of events) {
       const at = e.timestamp ?? received;
-      const id = [e.host, e.env, e.exchange, e.symbol, e.data_type].join('\u0000');
+      const id = seriesId(e);
       const limit = this.limitMicros(e.data_type);
       let s = this.series.get(id);
       if (!s) {
@@ -76,6 +91,27 @@ export class PipelineCollector extends IntervalCollector<'pipeline_metrics'> {
       s.latencySum += e.latency_ms;
       s.events += 1;
     }
+  }
+
+  private checkSums(events: readonly FetchEvent[]): void {
+    const sums = new Map<string, { records: number; bytes: number }>();
+    const issues: FieldIssue[] = [];
+    events.forEach((e, i) => {
+      const id = seriesId(e);
+      let sum = sums.get(id);
+      if (!sum) {
+        const s = this.series.get(id);
+        sum = { records: s?.records ?? 0, bytes: s?.bytes ?? 0 };
+        sums.set(id, sum);
+      }
+      sum.records += e.records;
+      sum.bytes += e.bytes;
+      for (const [path, total, column] of [['records', sum.records, 'records_count'], ['bytes', sum.bytes, 'bytes_written']] as const) {
+        const max = COLUMNS[column].range.max;
+        if (total > max) issues.push({ row: i, path, message: `would make this interval's ${column} of the series ${total}, beyond the column's limit ${max}` });
+      }
+    });
+    if (issues.length > 0) throw new ValidationError('fetch_events', issues);
   }
 
   protected rows(now: number): PipelineMetricsRow[] {
@@ -102,7 +138,9 @@ export class PipelineCollector extends IntervalCollector<'pipeline_metrics'> {
     return rows;
   }
 
+  /** The silence or data jump that counts as a gap; infinite (never a gap) without a cadence. */
   private limitMicros(dataType: DataType): number {
-    return this.options.cadencesMs[dataType] * this.options.tolerance * 1000;
+    const cadence = this.options.cadencesMs[dataType];
+    return cadence === undefined ? Infinity : cadence * this.options.tolerance * 1000;
   }
 }

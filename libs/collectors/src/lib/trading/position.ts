@@ -19,6 +19,11 @@ export class Position {
     this.peakEquity = capital;
   }
 
+  /** An independent copy (to undo a refused batch of events). */
+  clone(): Position {
+    return Object.assign(Object.create(Position.prototype) as Position, this);
+  }
+
   fill(side: 'buy' | 'sell', quantity: number, price: number, fee = 0): void {
     const signed = side === 'buy' ? quantity : -quantity;
     if (this.size === 0 || Math.sign(this.size) === Math.sign(signed)) {

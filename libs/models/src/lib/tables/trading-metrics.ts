@@ -1,6 +1,9 @@
 import { col } from '../columns';
 import { defineTable } from '../table';
 
+/** How far a reported fill_rate may be from orders_filled / orders_placed (rounding by the client). */
+const FILL_RATE_TOLERANCE = 1e-6;
+
 /** A strategy's position and performance per symbol and venue. */
 export const tradingMetrics = defineTable({
   name: 'trading_metrics',
@@ -26,6 +29,12 @@ export const tradingMetrics = defineTable({
   rules(row, report) {
     if (row.orders_filled != null && row.orders_placed != null && row.orders_filled > row.orders_placed) {
       report('orders_filled', 'must not exceed orders_placed');
+    }
+    if (row.fill_rate != null && row.orders_filled != null && row.orders_placed != null) {
+      const expected = row.orders_placed === 0 ? 0 : row.orders_filled / row.orders_placed;
+      if (Math.abs(row.fill_rate - expected) > FILL_RATE_TOLERANCE) {
+        report('fill_rate', `must equal orders_filled / orders_placed (${expected}) within ${FILL_RATE_TOLERANCE}`);
+      }
     }
   },
 });
