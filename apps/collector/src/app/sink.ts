@@ -24,7 +24,7 @@ export async function createSink(config: CollectorConfig, metrics: CollectorMetr
   const registers = [metrics.registry];
   const oldestAge = new Gauge({ name: 'tradewatch_collector_spool_oldest_age_seconds', help: 'Age of the oldest row in the durable spool not yet accepted by QuestDB (0 when empty).', registers });
   const limit = new Gauge({ name: 'tradewatch_collector_spool_limit_bytes', help: 'Spool size at which ingest answers 503 (back-pressure).', registers });
-  const deadLetters = new Gauge({ name: 'tradewatch_collector_spool_dead_letter_batches', help: 'Batches in the dead-letter file (refused by QuestDB for good), earlier runs included.', registers });
+  const deadLetters = new Gauge({ name: 'tradewatch_collector_spool_dead_letter_batches', help: 'Entries in the dead-letter file (rows refused by QuestDB for good, one entry each), earlier runs included.', registers });
   const deadLetterRows = new Counter({ name: 'tradewatch_collector_spool_dead_letter_rows_total', help: 'Rows moved to the dead-letter file, per table.', labelNames: ['table'], registers });
 
   const dir = resolve(config.spool.dir);

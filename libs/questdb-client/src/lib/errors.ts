@@ -30,15 +30,35 @@ export class QuestDbUnavailableError extends TradewatchError {
 /** QuestDB refused an ILP batch for a reason a retry won't fix (e.g. a column type mismatch). */
 export class IlpRejectedError extends TradewatchError {
   readonly code = 'ilp_rejected';
+  /** The rejected rows, so the caller can keep them (e.g. in a dead-letter file); empty when the request was ILP text. */
+  readonly rows: readonly unknown[];
+  readonly rowCount: number;
   constructor(
     readonly table: string,
     readonly questdbMessage: string,
-    /** The rejected rows, so the caller can keep them (e.g. in a dead-letter file). */
-    readonly rows: readonly unknown[],
+    /** The rejected rows, or how many lines the refused ILP body held. */
+    rows: readonly unknown[] | number,
     /** QuestDB's HTTP status; absent when the rows could not even be encoded. */
     readonly httpStatus?: number,
+    /** The line of the body QuestDB names (1-based), when it does. */
+    readonly line?: number,
   ) {
-    super(`QuestDB rejected ${rows.length} row(s) for ${table}: ${questdbMessage}`);
+    const rowCount = typeof rows === 'number' ? rows : rows.length;
+    super(`QuestDB rejected ${rowCount} row(s) for ${table}: ${questdbMessage}`);
+    this.rows = typeof rows === 'number' ? [] : rows;
+    this.rowCount = rowCount;
+  }
+}
+
+/** A row that cannot be written as ILP (a value of the wrong type, or outside its column's range): a bug upstream of the encoder. */
+export class RowEncodingError extends TradewatchError {
+  readonly code = 'row_not_encodable';
+  constructor(
+    readonly table: string,
+    readonly column: string,
+    reason: string,
+  ) {
+    super(`${table}.${column}: ${reason}`);
   }
 }
 

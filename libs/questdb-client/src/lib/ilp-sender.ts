@@ -16,21 +16,24 @@ export interface IlpSenderOptions {
 export const isPermanentIlpStatus = (status: number) =>
   status >= 400 && status < 500 && ![401, 403, 404, 408, 429].includes(status);
 
-/** QuestDB's own words from an ILP error answer (`{"code","message","line","errorId"}`), else the raw text. */
-function questDbMessage(body: string): string {
+/** QuestDB's own words from an ILP error answer (`{"code","message","line","errorId"}`), else the raw text; and the line it names. */
+function questDbAnswer(body: string): { message: string; line?: number } {
   try {
-    const parsed = JSON.parse(body) as { message?: unknown };
-    if (typeof parsed.message === 'string') return parsed.message;
+    const parsed = JSON.parse(body) as { message?: unknown; line?: unknown };
+    if (typeof parsed.message === 'string') {
+      return { message: parsed.message, ...(Number.isInteger(parsed.line) && (parsed.line as number) > 0 && { line: parsed.line as number }) };
+    }
   } catch {
     // not JSON: use the text as it is
   }
-  return body.trim() || '(empty answer)';
+  return { message: body.trim() || '(empty answer)' };
 }
 
 /**
- * One ILP/HTTP request per `send`: the rows of one table, one transaction. It either resolves
- * (QuestDB accepted them), or throws `IlpRejectedError` (a permanent refusal, rows and QuestDB's
- * message attached) or `QuestDbUnavailableError` (worth retrying). Retrying is the caller's business.
+ * One ILP/HTTP request per `send` or `sendIlp`: the rows of one table, one transaction. It either
+ * resolves (QuestDB accepted them), or throws `IlpRejectedError` (a permanent refusal, with
+ * QuestDB's message and the line it names) or `QuestDbUnavailableError` (worth retrying).
+ * Retrying is the caller's business.
  *
  * Rows are encoded by `batchEncoder` (ILP text, as the client writes it, but much faster) and the
  * request is our own: the client's Undici transport keeps retrying a refused connection past its
@@ -57,6 +60,7 @@ export class IlpSender {
     return new IlpSender(connection, options);
   }
 
+  /** Encodes `rows` (validated rows of `table`) and sends them as one request. */
   async send(table: TableName, rows: readonly object[]): Promise<void> {
     let encode = this.encoders.get(table);
     if (!encode) this.encoders.set(table, (encode = batchEncoder(table)));
@@ -67,6 +71,17 @@ export class IlpSender {
       // A row the client cannot encode will never be accepted, however often it is retried.
       throw new IlpRejectedError(table, `could not encode a row: ${describeError(error)}`, rows);
     }
+    try {
+      await this.sendIlp(table, body, rows.length);
+    } catch (error) {
+      // Give the caller the rows themselves, to keep or dead-letter.
+      if (error instanceof IlpRejectedError) throw new IlpRejectedError(table, error.questdbMessage, rows, error.httpStatus, error.line);
+      throw error;
+    }
+  }
+
+  /** Sends `body`, `rows` ILP lines of `table` (already encoded), as one request. */
+  async sendIlp(table: TableName, body: Buffer, rows: number): Promise<void> {
     if (body.length === 0) return;
     let response: Response;
     let text: string;
@@ -79,12 +94,12 @@ export class IlpSender {
       });
       text = await response.text();
     } catch (error) {
-      throw new QuestDbUnavailableError(`QuestDB did not take ${rows.length} ${table} row(s): ${describeError(error)}`, { cause: error });
+      throw new QuestDbUnavailableError(`QuestDB did not take ${rows} ${table} row(s): ${describeError(error)}`, { cause: error });
     }
     if (response.status === 204 || response.status === 200) return;
-    const message = questDbMessage(text);
-    if (isPermanentIlpStatus(response.status)) throw new IlpRejectedError(table, message, rows, response.status);
-    throw new QuestDbUnavailableError(`QuestDB answered HTTP ${response.status} to ${rows.length} ${table} row(s): ${message}`);
+    const { message, line } = questDbAnswer(text);
+    if (isPermanentIlpStatus(response.status)) throw new IlpRejectedError(table, message, rows, response.status, line);
+    throw new QuestDbUnavailableError(`QuestDB answered HTTP ${response.status} to ${rows} ${table} row(s): ${message}`);
   }
 
   async close(): Promise<void> {

@@ -43,6 +43,17 @@ describe('batchEncoder (ILP text lines from the registry)', () => {
     expect(() => encode([{ ...row, timestamp: Number.NaN }])).toThrow('timestamp: NaN is not an integer');
   });
 
+  it('refuses what QuestDB would refuse or store as something else: non-finite doubles, integers beyond a LONG', () => {
+    const encode = batchEncoder('pipeline_metrics');
+    for (const latency_ms of [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]) {
+      expect(() => encode([{ ...row, latency_ms }])).toThrow(expect.objectContaining({ code: 'row_not_encodable', column: 'latency_ms' }));
+    }
+    for (const records_count of [2 ** 63, -(2 ** 63), 1e21]) {
+      expect(() => encode([{ ...row, records_count }])).toThrow(`pipeline_metrics.records_count: ${records_count} is outside the range of a LONG`);
+    }
+    expect(encode([{ ...row, records_count: 2 ** 62 }]).toString()).toContain(`records_count=${2 ** 62}i`);
+  });
+
   it('encodes an empty batch as an empty body', () => {
     expect(batchEncoder('trading_metrics')([]).length).toBe(0);
   });

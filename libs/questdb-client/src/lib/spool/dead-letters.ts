@@ -3,19 +3,23 @@ import { appendFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isErrno } from './fs-util';
 
-/** One line of the dead-letter file. */
+/** One line of the dead-letter file: one refused row. */
 export interface DeadLetter {
-  /** ISO-8601 time the rows were given up on. */
+  /** ISO-8601 time the row was given up on. */
   time: string;
   table: string;
-  /** Why QuestDB refused them, in its own words. */
+  /** Why QuestDB refused it, in its own words. */
   error: string;
-  rows: unknown[];
+  /** The row as the ILP line QuestDB refused; re-send it (fixed) with `POST /write`. */
+  ilp?: string;
+  /** Rows of a record from an older spool version that could not even be encoded as ILP. */
+  rows?: unknown[];
 }
 
 /**
  * Rows QuestDB refused for good, one JSON object per line, so an operator can inspect, fix and
- * re-send them (e.g. with `jq -c .rows[]`). Written with fsync before the shipper moves past them.
+ * re-send them (`jq -r .ilp dead-letters.jsonl` gives the ILP lines). Written with fsync before
+ * the shipper moves past them.
  */
 export class DeadLetterFile {
   readonly path: string;
@@ -31,14 +35,14 @@ export class DeadLetterFile {
     return file;
   }
 
-  /** Batches in the file, including those of earlier runs. */
+  /** Entries in the file (refused rows; batches, for files of earlier versions), earlier runs included. */
   get count(): number {
     return this.lines;
   }
 
-  async add(letter: DeadLetter): Promise<void> {
-    await appendFile(this.path, JSON.stringify(letter) + '\n', { flush: true });
-    this.lines++;
+  async add(...letters: DeadLetter[]): Promise<void> {
+    await appendFile(this.path, letters.map((l) => JSON.stringify(l) + '\n').join(''), { flush: true });
+    this.lines += letters.length;
   }
 }
 

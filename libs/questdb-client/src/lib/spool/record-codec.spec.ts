@@ -1,39 +1,55 @@
-import { encodeRecord, PREFIX_BYTES, readRecordHeader, readRecordRows } from './record-codec';
+import { encodeLegacyJsonRecord } from './legacy-record.fixture';
+import { encodeRecord, PREFIX_BYTES, readRecordHeader, readRecordIlp, readRecordJsonRows } from './record-codec';
 
 describe('spool record codec', () => {
-  const rows = [
-    { timestamp: 1_763_800_000_123_456, host: 'h/ü:1', env: 'prod', running: true, last_error: 'line1\nline2 "quoted"' },
-    { timestamp: 1_763_800_000_123_457, host: 'h', env: 'dev', running: false, fetch_count: 9_007_199_254_740_000 },
-  ];
+  const ilp = 'daemon_metrics,host=h/ü:1,env=prod running=t,last_error="line1\\\nline2 \\"quoted\\"" 1763800000123456t\ndaemon_metrics,host=h,env=dev running=f 1763800000123457t\n';
 
-  it('round-trips table, rows, row count and append time', () => {
-    const record = encodeRecord('daemon_metrics', rows, 1_763_800_000_123.5);
+  it('round-trips table, ILP payload, row count and append time; the payload is read without a copy', () => {
+    const record = encodeRecord('daemon_metrics', 2, ilp, 1_763_800_000_123.5);
     const result = readRecordHeader(record, 0);
     expect(result).toEqual({
       kind: 'record',
-      header: { size: record.length, rowCount: 2, appendedAtMs: 1_763_800_000_123.5, table: 'daemon_metrics' },
+      header: { size: record.length, rowCount: 2, appendedAtMs: 1_763_800_000_123.5, table: 'daemon_metrics', payloadOffset: expect.any(Number), format: 'ilp' },
     });
     if (result.kind !== 'record') throw new Error('unreachable');
-    expect(readRecordRows(record, 0, result.header)).toEqual(rows);
+    const payload = readRecordIlp(record, 0, result.header);
+    expect(payload.toString('utf8')).toBe(ilp);
+    expect(payload.buffer).toBe(record.buffer);
+  });
+
+  it('writes the same record from a string and from a Buffer', () => {
+    expect(encodeRecord('daemon_metrics', 2, Buffer.from(ilp), 7)).toEqual(encodeRecord('daemon_metrics', 2, ilp, 7));
   });
 
   it('reads records back to back at their offsets', () => {
-    const a = encodeRecord('daemon_metrics', rows.slice(0, 1), 1);
-    const b = encodeRecord('exchange_status', [{ x: 1 }], 2);
+    const a = encodeRecord('daemon_metrics', 1, ilp, 1);
+    const b = encodeRecord('exchange_status', 1, 'exchange_status,exchange=okx,host=h,env=dev connected=t 1t\n', 2);
     const buf = Buffer.concat([a, b]);
     const second = readRecordHeader(buf, a.length);
     expect(second).toMatchObject({ kind: 'record', header: { table: 'exchange_status', rowCount: 1, appendedAtMs: 2 } });
+    if (second.kind !== 'record') throw new Error('unreachable');
+    expect(readRecordIlp(buf, a.length, second.header).toString()).toBe('exchange_status,exchange=okx,host=h,env=dev connected=t 1t\n');
+  });
+
+  it('still reads records of the older format (rows as JSON), and tells the two apart', () => {
+    const rows = [{ timestamp: 1, host: 'h', env: 'dev', running: true }];
+    const record = encodeLegacyJsonRecord('daemon_metrics', rows, 5);
+    const result = readRecordHeader(record, 0);
+    expect(result).toMatchObject({ kind: 'record', header: { size: record.length, rowCount: 1, appendedAtMs: 5, table: 'daemon_metrics', format: 'json' } });
+    if (result.kind !== 'record') throw new Error('unreachable');
+    expect(readRecordJsonRows(record, 0, result.header)).toEqual(rows);
+    expect(() => readRecordIlp(record, 0, result.header)).toThrow(/holds json, not ILP/);
   });
 
   it('calls every cut of a record incomplete, never a record', () => {
-    const record = encodeRecord('daemon_metrics', rows, 1);
+    const record = encodeRecord('daemon_metrics', 2, ilp, 1);
     for (let cut = 0; cut < record.length; cut++) {
       expect(readRecordHeader(record.subarray(0, cut), 0).kind).toBe('incomplete');
     }
   });
 
   it('detects any flipped byte in the body by its checksum', () => {
-    const record = encodeRecord('daemon_metrics', rows, 1);
+    const record = encodeRecord('daemon_metrics', 2, ilp, 1);
     for (let i = PREFIX_BYTES; i < record.length; i += 7) {
       const damaged = Buffer.from(record);
       damaged[i] ^= 0x20;

@@ -1,12 +1,12 @@
 import { mkdtemp, readdir, rm, stat, truncate, writeFile, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { encodeRecord, readRecordHeader, readRecordRows } from './record-codec';
+import { encodeRecord, readRecordHeader, readRecordIlp } from './record-codec';
 import { SegmentLog } from './segment-log';
 
 /** Every record in the log from `from`, decoded. */
-async function readAll(log: SegmentLog, from = 0): Promise<{ table: string; rows: unknown[] }[]> {
-  const out: { table: string; rows: unknown[] }[] = [];
+async function readAll(log: SegmentLog, from = 0): Promise<{ table: string; ilp: string }[]> {
+  const out: { table: string; ilp: string }[] = [];
   let pos = from;
   for (;;) {
     const chunk = await log.read(pos, 1024);
@@ -15,14 +15,15 @@ async function readAll(log: SegmentLog, from = 0): Promise<{ table: string; rows
     while (o < chunk.buf.length) {
       const r = readRecordHeader(chunk.buf, o);
       if (r.kind !== 'record') throw new Error(`bad record at ${chunk.start + o}: ${r.kind}`);
-      out.push({ table: r.header.table, rows: readRecordRows(chunk.buf, o, r.header) });
+      out.push({ table: r.header.table, ilp: readRecordIlp(chunk.buf, o, r.header).toString('utf8') });
       o += r.header.size;
     }
     pos = chunk.start + o;
   }
 }
 
-const rec = (i: number) => encodeRecord('daemon_metrics', [{ timestamp: i, host: `h${i}`, env: 'dev', running: true }], 1_000 + i);
+const line = (i: number) => `daemon_metrics,host=h${i},env=dev running=t ${i}t\n`;
+const rec = (i: number) => encodeRecord('daemon_metrics', 1, line(i), 1_000 + i);
 
 describe('SegmentLog on real files', () => {
   let dir: string;
@@ -37,7 +38,7 @@ describe('SegmentLog on real files', () => {
     await log.close();
     const { log: again, report } = await SegmentLog.open(dir, 0);
     expect(report).toMatchObject({ records: 5, rows: 5, oldestAppendedAtMs: 1_000, truncated: [] });
-    expect((await readAll(again)).map((r) => r.rows[0])).toEqual([0, 1, 2, 3, 4].map((i) => ({ timestamp: i, host: `h${i}`, env: 'dev', running: true })));
+    expect((await readAll(again)).map((r) => r.ilp)).toEqual([0, 1, 2, 3, 4].map(line));
     await again.close();
   });
 
@@ -69,7 +70,7 @@ describe('SegmentLog on real files', () => {
     expect(report.truncated).toEqual([{ path: join(dir, file), atByte: wholeTwo, bytes: Math.floor(records[2].length / 2), reason: 'torn record at the end of the file' }]);
     expect((await stat(join(dir, file))).size).toBe(wholeTwo);
     await again.append(rec(3));
-    expect((await readAll(again)).map((r) => (r.rows[0] as { timestamp: number }).timestamp)).toEqual([0, 1, 3]);
+    expect((await readAll(again)).map((r) => r.ilp)).toEqual([0, 1, 3].map(line));
     await again.close();
   });
 
@@ -106,7 +107,7 @@ describe('SegmentLog on real files', () => {
 
     const { log: again, report } = await SegmentLog.open(dir, committed, { segmentBytes: one * 3 });
     expect(report).toMatchObject({ segments: 2, records: 3, rows: 3, oldestAppendedAtMs: 1_007 });
-    expect((await readAll(again, committed)).map((r) => (r.rows[0] as { timestamp: number }).timestamp)).toEqual([7, 8, 9]);
+    expect((await readAll(again, committed)).map((r) => r.ilp)).toEqual([7, 8, 9].map(line));
     expect(again.end).toBe(10 * one);
     await again.close();
   });

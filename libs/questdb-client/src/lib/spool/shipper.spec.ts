@@ -3,23 +3,35 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Row, TableName } from '@tradewatch/models';
 import { IlpRejectedError, QuestDbUnavailableError } from '../errors';
+import { encodeLegacyJsonRecord } from './legacy-record.fixture';
+import { SegmentLog } from './segment-log';
 import type { TableBatchSender } from './shipper';
+import type { SpoolEvent } from './spool-events';
 import { SpoolSink } from './spool-sink';
 
 /**
  * The shipping logic on a real spool directory with a FAKE sender standing in for QuestDB (the
  * real one is in spool-sink.int.spec.ts): what goes into each request, and what happens to a
- * refused or failed one.
+ * refused or failed one. Like QuestDB, the fake refuses a whole request that holds a bad line
+ * (a host starting with "bad") and names the first such line, unless told not to.
  */
 class FakeSender implements TableBatchSender {
   readonly requests: { table: TableName; markers: string[] }[] = [];
+  readonly refused: { table: TableName; rows: number }[] = [];
   /** Tables whose next request fails as if QuestDB were unreachable. */
   readonly failOnce = new Set<string>();
+  namesTheLine = true;
 
-  async send(table: TableName, rows: readonly object[]): Promise<void> {
-    const markers = rows.map((r) => (r as { host: string }).host);
+  async sendIlp(table: TableName, body: Buffer, rows: number): Promise<void> {
+    const lines = body.toString('utf8').split('\n').filter(Boolean);
+    expect(lines).toHaveLength(rows);
+    const markers = lines.map((l) => /host=([^,\s]+)/.exec(l)?.[1] ?? '?');
     if (this.failOnce.delete(table)) throw new QuestDbUnavailableError('connection refused (fake)');
-    if (markers.some((m) => m.startsWith('bad'))) throw new IlpRejectedError(table, 'cast error (fake)', rows, 400);
+    const bad = markers.findIndex((m) => m.startsWith('bad'));
+    if (bad >= 0) {
+      this.refused.push({ table, rows });
+      throw new IlpRejectedError(table, `cast error in ${markers[bad]} (fake)`, rows, 400, this.namesTheLine ? bad + 1 : undefined);
+    }
     this.requests.push({ table, markers });
   }
 
@@ -34,15 +46,18 @@ const exchange = (host: string): Row<'exchange_status'>[] => [{ timestamp: 0, ex
 describe('spool shipping with a fake sender', () => {
   let dir: string;
   let sender: FakeSender;
+  let events: SpoolEvent[];
   beforeEach(async () => {
     dir = await mkdtemp(join(tmpdir(), 'spool-ship-'));
     sender = new FakeSender();
+    events = [];
   });
   afterEach(() => rm(dir, { recursive: true, force: true }));
-  const open = (options: { maxRequestRows?: number } = {}) =>
-    SpoolSink.open({ dir, connection: { url: 'http://127.0.0.1:1' }, sender, backoff: { baseMs: 1, maxMs: 5 }, ...options });
+  const open = (options: { maxRequestRows?: number; maxRequestBytes?: number } = {}) =>
+    SpoolSink.open({ dir, connection: { url: 'http://127.0.0.1:1' }, sender, backoff: { baseMs: 1, maxMs: 5 }, onEvent: (e) => events.push(e), ...options });
+  const deadLetters = async () => (await readFile(join(dir, 'dead-letters.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as unknown);
 
-  it('sends one table per request, each table in spool order', async () => {
+  it('coalesces the appends of each table into one request, each table in spool order', async () => {
     const sink = await open();
     await Promise.all([
       sink.append('daemon_metrics', daemon('d1')),
@@ -58,33 +73,95 @@ describe('spool shipping with a fake sender', () => {
     ]);
   });
 
-  it('keeps requests under maxRequestRows without splitting an append', async () => {
+  it('keeps requests under maxRequestRows and maxRequestBytes without splitting an append', async () => {
     const sink = await open({ maxRequestRows: 5 });
     await Promise.all([sink.append('daemon_metrics', daemon('a', 3)), sink.append('daemon_metrics', daemon('b', 3)), sink.append('daemon_metrics', daemon('c', 7))]);
     await expect(sink.drain(5_000)).resolves.toBe(true);
     await sink.close();
     expect(sender.requests.map((r) => r.markers.join(''))).toEqual(['aaa', 'bbb', 'ccccccc']);
+
+    sender.requests.length = 0;
+    // One line is about 45 bytes: 100 bytes per request hold two appends of one row, not three.
+    const small = await open({ maxRequestBytes: 100 });
+    await Promise.all(['x', 'y', 'z'].map((h) => small.append('daemon_metrics', daemon(h))));
+    await expect(small.drain(5_000)).resolves.toBe(true);
+    await small.close();
+    expect(sender.requests.map((r) => r.markers.join(''))).toEqual(['xy', 'z']);
   });
 
-  it('a refused request is retried append by append; only the refused one is dead-lettered, once, even when the round is retried', async () => {
+  it('a refused request is split until the refused rows are alone: each is dead-lettered with its line and reason, the rest shipped in order, nothing twice when the round is retried', async () => {
     const sink = await open();
     sender.failOnce.add('exchange_status'); // after daemon_metrics was dealt with, the round fails and is retried
     await Promise.all([
-      sink.append('daemon_metrics', daemon('ok1')),
-      sink.append('daemon_metrics', daemon('bad', 2)),
-      sink.append('daemon_metrics', daemon('ok2')),
+      sink.append('daemon_metrics', daemon('ok1', 2)),
+      sink.append('daemon_metrics', [...daemon('ok2'), ...daemon('bad1'), ...daemon('ok3')]),
+      sink.append('daemon_metrics', daemon('bad2')),
+      sink.append('daemon_metrics', daemon('ok4')),
       sink.append('exchange_status', exchange('e1')),
     ]);
     await expect(sink.drain(5_000)).resolves.toBe(true);
-    expect(sink.stats()).toMatchObject({ deadLetters: 1, deadLetterRows: 2, shippedRows: 3, depthRows: 0 });
+    expect(sink.stats()).toMatchObject({ deadLetters: 2, deadLetterRows: 2, depthRows: 0 });
     await sink.close();
-    expect(sender.requests).toEqual([
-      { table: 'daemon_metrics', markers: ['ok1'] },
-      { table: 'daemon_metrics', markers: ['ok2'] },
-      { table: 'exchange_status', markers: ['e1'] },
+    const shipped = sender.requests.flatMap((r) => r.markers);
+    expect(shipped).toEqual(['ok1', 'ok1', 'ok2', 'ok3', 'ok4', 'e1']);
+    expect(await deadLetters()).toEqual([
+      { time: expect.any(String), table: 'daemon_metrics', error: 'cast error in bad1 (fake)', ilp: 'daemon_metrics,host=bad1,env=dev running=t 0t\n' },
+      { time: expect.any(String), table: 'daemon_metrics', error: 'cast error in bad2 (fake)', ilp: 'daemon_metrics,host=bad2,env=dev running=t 0t\n' },
     ]);
-    const lines = (await readFile(join(dir, 'dead-letters.jsonl'), 'utf8')).trim().split('\n');
-    expect(lines.map((l) => JSON.parse(l))).toEqual([{ time: expect.any(String), table: 'daemon_metrics', error: 'cast error (fake)', rows: daemon('bad', 2) }]);
+    expect(events.filter((e) => e.type === 'dead_letter')).toEqual([
+      expect.objectContaining({ level: 'error', table: 'daemon_metrics', rows: 1, row: 'daemon_metrics,host=bad1,env=dev running=t 0t', message: expect.stringContaining('cast error in bad1') }),
+      expect.objectContaining({ rows: 1, row: 'daemon_metrics,host=bad2,env=dev running=t 0t' }),
+    ]);
+    expect(events.filter((e) => e.type === 'ship_refused')).toEqual([expect.objectContaining({ table: 'daemon_metrics', rows: 7 })]);
+  });
+
+  it.each([
+    ['names the refused line', true, 4],
+    ['does not say which line it refused (bisection)', false, 2 * Math.ceil(Math.log2(2_000)) + 1],
+  ])('one bad row among 2,000 in one request, when QuestDB %s: exactly that row is dead-lettered, in few requests', async (_, namesTheLine, maxRefused) => {
+    sender.namesTheLine = namesTheLine;
+    const sink = await open();
+    const hosts = Array.from({ length: 2_000 }, (_, i) => (i === 1_234 ? 'bad-poison' : `h${i}`));
+    await Promise.all(hosts.map((h) => sink.append('daemon_metrics', daemon(h))));
+    await expect(sink.drain(10_000)).resolves.toBe(true);
+    expect(sink.stats()).toMatchObject({ deadLetterRows: 1, shippedRows: 1_999, depthRows: 0 });
+    await sink.close();
+    expect(sender.requests.flatMap((r) => r.markers)).toEqual(hosts.filter((h) => h !== 'bad-poison'));
+    expect(await deadLetters()).toEqual([expect.objectContaining({ ilp: 'daemon_metrics,host=bad-poison,env=dev running=t 0t\n' })]);
+    expect(sender.refused.length).toBeLessThanOrEqual(maxRefused);
+  });
+
+  it('ships a spool written by the older version (rows as JSON) as ILP, and what is appended after it', async () => {
+    const { log } = await SegmentLog.open(dir, 0);
+    await log.append(encodeLegacyJsonRecord('daemon_metrics', daemon('old1', 2), Date.now()));
+    await log.append(encodeLegacyJsonRecord('exchange_status', exchange('old2'), Date.now()));
+    await log.close();
+    const sink = await open();
+    await sink.append('daemon_metrics', daemon('new'));
+    await expect(sink.drain(5_000)).resolves.toBe(true);
+    expect(sink.stats()).toMatchObject({ shippedRows: 4, depthRows: 0, deadLetterRows: 0 });
+    await sink.close();
+    const shipped = (table: string) => sender.requests.filter((r) => r.table === table).flatMap((r) => r.markers);
+    expect(shipped('daemon_metrics')).toEqual(['old1', 'old1', 'new']);
+    expect(shipped('exchange_status')).toEqual(['old2']);
+  });
+
+  it('appendIlp: pre-encoded lines are shipped as they are', async () => {
+    const sink = await open();
+    await sink.appendIlp('daemon_metrics', 2, 'daemon_metrics,host=p1,env=dev running=t 5t\ndaemon_metrics,host=p2,env=dev running=f 6t\n');
+    await expect(sink.drain(5_000)).resolves.toBe(true);
+    await sink.close();
+    expect(sender.requests).toEqual([{ table: 'daemon_metrics', markers: ['p1', 'p2'] }]);
+  });
+
+  it('refuses at append a row the encoder cannot write (a non-finite double), naming the column; nothing is spooled', async () => {
+    const sink = await open();
+    await expect(sink.append('exchange_status', [{ ...exchange('x')[0], latency_ms: Number.POSITIVE_INFINITY }])).rejects.toMatchObject({
+      code: 'row_not_encodable',
+      message: expect.stringContaining('exchange_status.latency_ms: Infinity is not a finite number'),
+    });
+    expect(sink.stats()).toMatchObject({ depthRows: 0, depthBytes: 0 });
+    await sink.close();
   });
 
   it('persists the committed position: nothing is sent twice after a clean reopen', async () => {

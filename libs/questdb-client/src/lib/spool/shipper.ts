@@ -1,52 +1,67 @@
 import type { TableName } from '@tradewatch/models';
 import { backoffDelay, type BackoffOptions } from '../backoff';
 import { IlpRejectedError } from '../errors';
+import { textEncoder, type TextEncoder } from '../ilp-text-encoder';
 import { describeError } from '../rest-client';
 import type { Checkpoint } from './checkpoint';
-import type { DeadLetterFile } from './dead-letters';
-import { readRecordHeader, readRecordRows } from './record-codec';
+import type { DeadLetter, DeadLetterFile } from './dead-letters';
+import { splitIlpLines } from './ilp-lines';
+import { readRecordHeader, readRecordIlp, readRecordJsonRows } from './record-codec';
 import type { SegmentLog } from './segment-log';
 import type { SpoolEventListener } from './spool-events';
 
-/** One ILP request: the rows of one table, accepted or refused as a whole (`IlpSender` is the real one). */
+/** One ILP request: lines of one table, accepted or refused as a whole (`IlpSender` is the real one). */
 export interface TableBatchSender {
-  send(table: TableName, rows: readonly object[]): Promise<void>;
+  /** Posts `body`, `rows` ILP lines of `table`; throws IlpRejectedError for a permanent refusal, anything else for a transient one. */
+  sendIlp(table: TableName, body: Buffer, rows: number): Promise<void>;
 }
 
 export interface ShipperOptions {
-  /** Rows per request, at most (default 10,000); a bigger single record is sent whole. */
+  /** Rows per request, at most (default 50,000); a bigger single record is sent whole. */
   maxRequestRows: number;
-  /** Bytes of spool read per round (default 4 MiB). */
+  /** Bytes per request, at most (default 8 MiB); a bigger single record is sent whole. */
+  maxRequestBytes: number;
+  /** Bytes of spool read per round (default 8 MiB). */
   readBytes: number;
   /** Wait between attempts while QuestDB is unreachable (default 100 ms doubling to 10 s, with jitter). */
   backoff: Pick<BackoffOptions, 'baseMs' | 'maxMs'>;
 }
 
-interface SpooledRecord {
-  table: TableName;
-  rows: object[];
-  bytes: number;
-}
+/** `[from, to)`: lines of a refused request still to be sent. */
+type LineRange = [number, number];
 
 interface Request {
   table: TableName;
-  records: SpooledRecord[];
+  /** ILP text of the request's records, in spool order (views into the round's buffer). */
+  parts: Buffer[];
   rows: number;
+  bytes: number;
+  /** After QuestDB refused the request as a whole: its lines, and the ranges of them not yet dealt with, in order. */
+  isolating?: { lines: Buffer[]; queue: LineRange[] };
   done: boolean;
 }
 
 interface Round {
   end: number;
   rows: number;
-  firstAppendedAtMs: number | undefined;
   requests: Request[];
+  /** Records of an older spool version that cannot be encoded as ILP: dead-lettered as they are. */
+  unencodable: DeadLetter[];
 }
 
+const MAX_ROW_IN_MESSAGE = 300;
+
 /**
- * Moves spooled records to QuestDB in order. Each round reads a stretch of the spool, sends it one
- * table per request (the rows of each table in spool order), and only once every request of the
- * round is accepted — or dead-lettered — moves the committed position past it and persists it.
- * A crash replays at most one round; the dedup keys make the resend harmless.
+ * Moves spooled records to QuestDB in order. Each round reads a stretch of the spool and coalesces
+ * its records into large requests, one table per request (each table's lines in spool order, up
+ * to `maxRequestRows` / `maxRequestBytes`): the records hold the encoded ILP, so a request body is
+ * a byte copy. Only once every request of the round is accepted — or its refused rows
+ * dead-lettered — does the committed position move past the round and get persisted. While a round
+ * is in flight the next one is read (pipelining). A crash replays at most two rounds; the dedup
+ * keys make the resend harmless.
+ *
+ * A request QuestDB refuses for good is split (at the line QuestDB names, else in halves) until
+ * the refused rows are alone: only those go to the dead-letter file, the rest is shipped.
  */
 export class Shipper {
   committed: number;
@@ -64,6 +79,9 @@ export class Shipper {
   private loop: Promise<void> | undefined;
   private wakeUp: (() => void) | undefined;
   private woken = false;
+  /** Append time of the first record of each round read and not yet committed, in order. */
+  private readonly roundStarts: { end: number; appendedAtMs: number }[] = [];
+  private readonly encoders = new Map<TableName, TextEncoder>();
 
   constructor(
     private readonly log: SegmentLog,
@@ -103,16 +121,27 @@ export class Shipper {
 
   private async run(): Promise<void> {
     let round: Round | undefined;
+    // The round after `round`, read while `round` is in flight.
+    let next: Promise<Round> | undefined;
     let attempt = 0;
     while (!this.stopping) {
       try {
         if (!round) {
-          if (this.committed >= this.log.end) {
-            this.oldestAppendedAtMs = undefined;
-            await this.pause(1_000);
-            continue;
+          if (!next) {
+            if (this.committed >= this.log.end) {
+              this.oldestAppendedAtMs = undefined;
+              await this.pause(1_000);
+              continue;
+            }
+            next = this.readRound(this.committed);
           }
-          round = await this.readRound();
+          round = await next;
+          next = undefined;
+        }
+        if (round.end < this.log.end) {
+          next = this.readRound(round.end);
+          // Awaited when its turn comes; until then a failure must not count as unhandled.
+          next.catch(() => undefined);
         }
         const started = performance.now();
         await this.ship(round);
@@ -135,6 +164,7 @@ export class Shipper {
         await this.pause(delay);
       }
     }
+    await next?.catch(() => undefined);
   }
 
   /** Sleeps up to `ms`, or less if woken. */
@@ -154,13 +184,20 @@ export class Shipper {
     this.woken = false;
   }
 
-  private async readRound(): Promise<Round> {
-    const chunk = await this.log.read(this.committed, this.options.readBytes);
-    if (!chunk) throw new Error(`spool offset ${this.committed} is before the end ${this.log.end} but no segment holds it`);
+  private encoder(table: TableName): TextEncoder {
+    let encode = this.encoders.get(table);
+    if (!encode) this.encoders.set(table, (encode = textEncoder(table)));
+    return encode;
+  }
+
+  /** Reads the records from `from` on (up to `readBytes`) and groups them into requests. */
+  private async readRound(from: number): Promise<Round> {
+    const chunk = await this.log.read(from, this.options.readBytes);
+    if (!chunk) throw new Error(`spool offset ${from} is before the end ${this.log.end} but no segment holds it`);
     const { start, buf } = chunk;
-    const byTable = new Map<TableName, Request[]>();
-    const requests: Request[] = [];
-    let rows = 0;
+    const open = new Map<TableName, Request>();
+    const round: Round = { end: start, rows: 0, requests: [], unencodable: [] };
+    const { maxRequestRows, maxRequestBytes } = this.options;
     let firstAppendedAtMs: number | undefined;
     let o = 0;
     while (o < buf.length) {
@@ -178,77 +215,131 @@ export class Shipper {
           bytes: end - start,
           reason,
         });
-        return { end, rows: 0, firstAppendedAtMs: undefined, requests: [] };
+        return { end, rows: 0, requests: [], unencodable: [] };
       }
       const { header } = result;
-      const record: SpooledRecord = { table: header.table as TableName, rows: readRecordRows(buf, o, header) as object[], bytes: header.size };
+      const table = header.table as TableName;
       firstAppendedAtMs ??= header.appendedAtMs;
-      rows += header.rowCount;
-      let tableRequests = byTable.get(record.table);
-      if (!tableRequests) byTable.set(record.table, (tableRequests = []));
-      let last = tableRequests[tableRequests.length - 1];
-      if (!last || (last.rows > 0 && last.rows + record.rows.length > this.options.maxRequestRows)) {
-        last = { table: record.table, records: [], rows: 0, done: false };
-        tableRequests.push(last);
-        requests.push(last);
+      round.rows += header.rowCount;
+      let ilp: Buffer | undefined;
+      if (header.format === 'ilp') ilp = readRecordIlp(buf, o, header);
+      else {
+        // Written by an earlier version as JSON rows: encoded now, once.
+        const rows = readRecordJsonRows(buf, o, header);
+        try {
+          ilp = Buffer.from(this.encoder(table)(rows as object[]), 'utf8');
+        } catch (error) {
+          round.unencodable.push({ time: '', table, error: `could not encode a row: ${describeError(error)}`, rows });
+        }
       }
-      last.records.push(record);
-      last.rows += record.rows.length;
+      if (ilp) {
+        let request = open.get(table);
+        if (!request || (request.rows > 0 && (request.rows + header.rowCount > maxRequestRows || request.bytes + ilp.length > maxRequestBytes))) {
+          request = { table, parts: [], rows: 0, bytes: 0, done: false };
+          open.set(table, request);
+          round.requests.push(request);
+        }
+        request.parts.push(ilp);
+        request.rows += header.rowCount;
+        request.bytes += ilp.length;
+      }
       o += header.size;
     }
-    this.oldestAppendedAtMs = firstAppendedAtMs ?? this.oldestAppendedAtMs;
+    round.end = start + o;
+    if (firstAppendedAtMs !== undefined) {
+      if (this.roundStarts.length === 0) this.oldestAppendedAtMs = firstAppendedAtMs;
+      this.roundStarts.push({ end: round.end, appendedAtMs: firstAppendedAtMs });
+    }
     // Requests in order of their first record: a table's rows keep their spool order.
-    return { end: start + o, rows, firstAppendedAtMs, requests };
+    return round;
   }
 
   /** Sends the requests of a round not yet done; a transient failure throws, leaving the rest for the retry. */
   private async ship(round: Round): Promise<void> {
-    for (let i = 0; i < round.requests.length; i++) {
-      const request = round.requests[i];
+    if (round.unencodable.length > 0) {
+      for (const letter of round.unencodable) await this.deadLetter({ ...letter, time: new Date().toISOString() }, letter.rows?.length ?? 0);
+      round.unencodable = [];
+    }
+    for (const request of round.requests) {
       if (request.done) continue;
-      const rows = request.records.length === 1 ? request.records[0].rows : request.records.flatMap((r) => r.rows);
-      const started = performance.now();
-      try {
-        await this.sender.send(request.table, rows);
-      } catch (error) {
-        if (!(error instanceof IlpRejectedError)) throw error;
-        if (request.records.length > 1) {
-          // Several appends share this request: find the one QuestDB refuses, keep the others.
-          round.requests.splice(i, 1, ...request.records.map((r) => ({ table: r.table, records: [r], rows: r.rows.length, done: false })));
-          i--;
+      if (!request.isolating) {
+        const body = request.parts.length === 1 ? request.parts[0] : Buffer.concat(request.parts, request.bytes);
+        try {
+          await this.post(request.table, body, request.rows);
+          request.done = true;
           continue;
+        } catch (error) {
+          if (!(error instanceof IlpRejectedError)) throw error;
+          const lines = splitIlpLines(body);
+          request.isolating = { lines, queue: split(0, lines.length, error.line) };
+          request.parts = [];
+          this.emit({
+            type: 'ship_refused',
+            level: 'warn',
+            message: `QuestDB refused a request of ${request.rows} ${request.table} row(s) (${error.questdbMessage}); sending it in parts to find the refused row(s)`,
+            table: request.table,
+            rows: request.rows,
+            error: error.questdbMessage,
+          });
         }
-        await this.deadLetter(request.table, rows, error.questdbMessage);
-        request.done = true;
-        continue;
       }
+      await this.isolate(request.table, request.isolating);
       request.done = true;
-      this.shippedRows += rows.length;
-      this.shippedRequests++;
-      if (this.failing) {
-        this.emit({
-          type: 'ship_resumed',
-          level: 'info',
-          message: `QuestDB accepts rows again after ${((Date.now() - this.failing.since) / 1000).toFixed(1)} s of failures`,
-          failedForSeconds: (Date.now() - this.failing.since) / 1000,
-        });
-        this.failing = undefined;
-      }
-      const seconds = (performance.now() - started) / 1000;
-      this.emit({ type: 'shipped', level: 'debug', message: `shipped ${rows.length} ${request.table} row(s) in ${seconds.toFixed(3)} s`, table: request.table, rows: rows.length, seconds });
     }
   }
 
-  private async deadLetter(table: TableName, rows: object[], error: string): Promise<void> {
-    await this.deadLetters.add({ time: new Date().toISOString(), table, error, rows });
-    this.deadLetterRows += rows.length;
+  /** Sends the ranges of a refused request one by one, splitting refused ranges until single lines, which are dead-lettered. */
+  private async isolate(table: TableName, { lines, queue }: { lines: Buffer[]; queue: LineRange[] }): Promise<void> {
+    while (queue.length > 0) {
+      const [from, to] = queue[0];
+      const body = to - from === 1 ? lines[from] : Buffer.concat(lines.slice(from, to));
+      try {
+        await this.post(table, body, to - from);
+        queue.shift();
+      } catch (error) {
+        if (!(error instanceof IlpRejectedError)) throw error;
+        if (to - from > 1) {
+          queue.splice(0, 1, ...split(from, to, error.line));
+          continue;
+        }
+        await this.deadLetter({ time: new Date().toISOString(), table, error: error.questdbMessage, ilp: body.toString('utf8') }, 1);
+        queue.shift();
+      }
+    }
+  }
+
+  /** One request; counts it and reports a recovery from failures. */
+  private async post(table: TableName, body: Buffer, rows: number): Promise<void> {
+    const started = performance.now();
+    await this.sender.sendIlp(table, body, rows);
+    this.shippedRows += rows;
+    this.shippedRequests++;
+    if (this.failing) {
+      this.emit({
+        type: 'ship_resumed',
+        level: 'info',
+        message: `QuestDB accepts rows again after ${((Date.now() - this.failing.since) / 1000).toFixed(1)} s of failures`,
+        failedForSeconds: (Date.now() - this.failing.since) / 1000,
+      });
+      this.failing = undefined;
+    }
+    const seconds = (performance.now() - started) / 1000;
+    this.emit({ type: 'shipped', level: 'debug', message: `shipped ${rows} ${table} row(s) in ${seconds.toFixed(3)} s`, table, rows, seconds });
+  }
+
+  private async deadLetter(letter: DeadLetter, rows: number): Promise<void> {
+    await this.deadLetters.add(letter);
+    this.deadLetterRows += rows;
+    const row = letter.ilp ? letter.ilp.trimEnd() : JSON.stringify(letter.rows);
+    const shown = row.length > MAX_ROW_IN_MESSAGE ? `${row.slice(0, MAX_ROW_IN_MESSAGE)}…` : row;
     this.emit({
       type: 'dead_letter',
       level: 'error',
-      message: `QuestDB refused ${rows.length} ${table} row(s) for good; moved to ${this.deadLetters.path}: ${error}`,
-      table,
-      rows: rows.length,
-      error,
+      message: `QuestDB refused ${rows === 1 ? 'a' : rows} ${letter.table} row(s) for good: ${letter.error}; moved to ${this.deadLetters.path}: ${shown}`,
+      table: letter.table,
+      rows,
+      error: letter.error,
+      row: shown,
       file: this.deadLetters.path,
     });
   }
@@ -262,7 +353,28 @@ export class Shipper {
       const rate = bytes / seconds;
       this.bytesPerSecond = this.bytesPerSecond === 0 ? rate : 0.7 * this.bytesPerSecond + 0.3 * rate;
     }
-    if (this.committed >= this.log.end) this.oldestAppendedAtMs = undefined;
+    while (this.roundStarts.length > 0 && this.roundStarts[0].end <= this.committed) this.roundStarts.shift();
+    // The oldest unshipped row is the first of the next round read (until that is read, the committed round's first stands in).
+    this.oldestAppendedAtMs = this.committed >= this.log.end ? undefined : (this.roundStarts[0]?.appendedAtMs ?? this.oldestAppendedAtMs);
     await this.log.deleteBefore(this.committed);
   }
+}
+
+/** How to retry a refused range: around the line QuestDB named (1-based, within the range), else in halves. */
+function split(from: number, to: number, line: number | undefined): LineRange[] {
+  const n = to - from;
+  if (line !== undefined && line >= 1 && line <= n && n > 1) {
+    const k = from + line - 1;
+    const ranges: LineRange[] = [
+      [from, k],
+      [k, k + 1],
+      [k + 1, to],
+    ];
+    return ranges.filter(([a, b]) => b > a);
+  }
+  const mid = from + Math.ceil(n / 2);
+  return [
+    [from, mid],
+    [mid, to],
+  ];
 }

@@ -10,7 +10,10 @@ export type SpoolEvent =
   | { type: 'shipped'; level: 'debug'; message: string; table: string; rows: number; seconds: number }
   | { type: 'ship_failed'; level: 'warn'; message: string; error: string; attempt: number; retryInMs: number }
   | { type: 'ship_resumed'; level: 'info'; message: string; failedForSeconds: number }
-  | { type: 'dead_letter'; level: 'error'; message: string; table: string; rows: number; error: string; file: string }
+  /** QuestDB refused a request for good: it is split to find the refused rows (then `dead_letter` for each). */
+  | { type: 'ship_refused'; level: 'warn'; message: string; table: string; rows: number; error: string }
+  /** `row`: the refused row as its ILP line (cut at 300 characters). */
+  | { type: 'dead_letter'; level: 'error'; message: string; table: string; rows: number; error: string; row: string; file: string }
   | { type: 'corrupt_skipped'; level: 'error'; message: string; offset: number; bytes: number; reason: string };
 
 export type SpoolEventListener = (event: SpoolEvent) => void;

@@ -199,12 +199,12 @@ describe('SpoolSink against a real QuestDB that fails', () => {
     for (const r of rows) expect(r).toEqual({ b: r.b, n: 25, d: 25 });
   }, 60_000);
 
-  it('a batch QuestDB refuses for good goes to the dead-letter file; the rows around and after it still arrive', async () => {
+  it('rows QuestDB refuses for good go to the dead-letter file one by one; the rows around and after them still arrive', async () => {
     const host = uniqueName('dead');
     const dir = join(work, 'dead');
     const sink = await open(dir);
     const bad = daemonRows(host, 100, 3).map((r) => ({ ...r, last_error: 'timeout talking to binance' }));
-    // Appended together, so the shipper puts all three in one request and has to pick the bad one out.
+    // Appended together, so the shipper puts all of them in one request and has to pick the bad ones out.
     await Promise.all([
       sink.append('daemon_metrics', daemonRows(host, 0, 100)),
       sink.append('daemon_metrics', bad),
@@ -214,7 +214,7 @@ describe('SpoolSink against a real QuestDB that fails', () => {
     await expect(sink.drain(10_000)).resolves.toBe(true);
     await sink.append('daemon_metrics', daemonRows(host, 300, 50));
     await expect(sink.drain(10_000)).resolves.toBe(true);
-    expect(sink.stats()).toMatchObject({ deadLetters: 1, deadLetterRows: 3, shippedRows: 251, depthRows: 0 });
+    expect(sink.stats()).toMatchObject({ deadLetters: 3, deadLetterRows: 3, shippedRows: 251, depthRows: 0 });
     await sink.close();
 
     await waitForCount(client, `SELECT count() FROM daemon_metrics WHERE host = '${host}'`, 250);
@@ -222,13 +222,71 @@ describe('SpoolSink against a real QuestDB that fails', () => {
     expect(await waitForCount(client, `SELECT count() FROM exchange_status WHERE host = '${host}'`, 1)).toBe(1);
 
     const letters = (await readFile(join(dir, 'dead-letters.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as DeadLetter);
-    expect(letters).toEqual([{ time: expect.any(String), table: 'daemon_metrics', error: expect.stringMatching(/last_error.*cast error|cast error.*last_error/s), rows: bad }]);
+    expect(letters).toEqual(
+      bad.map((r) => ({
+        time: expect.any(String),
+        table: 'daemon_metrics',
+        error: expect.stringMatching(/last_error.*cast error|cast error.*last_error/s),
+        ilp: expect.stringMatching(new RegExp(`^daemon_metrics,host=${host},env=dev .*last_error="timeout talking to binance".* ${r.timestamp}t\n$`)),
+      })),
+    );
     const logged = events.filter((e) => e.type === 'dead_letter');
-    expect(logged).toEqual([expect.objectContaining({ level: 'error', table: 'daemon_metrics', rows: 3, message: expect.stringContaining('daemon_metrics') })]);
+    expect(logged).toHaveLength(3);
+    expect(logged[0]).toEqual(expect.objectContaining({ level: 'error', table: 'daemon_metrics', rows: 1, message: expect.stringContaining('daemon_metrics') }));
 
     // The counter survives a restart.
     const again = await open(dir);
-    expect(again.stats().deadLetters).toBe(1);
+    expect(again.stats().deadLetters).toBe(3);
     await again.close();
   });
+
+  it('one poisoned row among thousands of good rows from many hosts in one request: exactly it is dead-lettered, every other row is stored', async () => {
+    const run = uniqueName('poison');
+    const dir = join(work, 'poison');
+    const hosts = Array.from({ length: 40 }, (_, h) => `${run}-h${h}`);
+    const perHost = 150;
+    const good = (h: string, i: number): Row<'pipeline_metrics'> => ({
+      timestamp: base + i,
+      exchange: 'binance',
+      symbol: 'BTC/USDT:USDT',
+      data_type: 'oi',
+      host: h,
+      env: 'dev',
+      records_count: i,
+      latency_ms: 1.5,
+      gap_detected: false,
+    });
+    // Below validation: a LONG QuestDB cannot hold, appended as ILP straight to the spool.
+    const poison = `pipeline_metrics,exchange=binance,symbol=BTC/USDT:USDT,data_type=oi,host=${hosts[7]},env=dev records_count=99999999999999999999i,gap_detected=f ${base + 1_000_000}t\n`;
+    // Spooled while QuestDB is unreachable, so that all of it is shipped together on the next start.
+    const offline = await SpoolSink.open({ dir, connection: { url: nowhere }, backoff: { baseMs: 50, maxMs: 200 } });
+    for (let i = 0; i < perHost; i++) {
+      await offline.append('pipeline_metrics', hosts.map((h) => good(h, i)));
+      if (i === perHost / 2) await offline.appendIlp('pipeline_metrics', 1, poison);
+    }
+    const total = hosts.length * perHost;
+    expect(offline.stats()).toMatchObject({ depthRows: total + 1, shippedRows: 0 });
+    await offline.close();
+
+    const sink = await open(dir);
+    await expect(sink.drain(60_000)).resolves.toBe(true);
+    expect(sink.stats()).toMatchObject({ deadLetters: 1, deadLetterRows: 1, shippedRows: total, depthRows: 0 });
+    await sink.close();
+    // QuestDB refused the one request that held everything; isolating the row took a handful of requests.
+    expect(events.filter((e) => e.type === 'ship_refused')).toEqual([expect.objectContaining({ table: 'pipeline_metrics', rows: total + 1 })]);
+    expect(events.filter((e) => e.type === 'shipped').length).toBeLessThanOrEqual(2 * Math.ceil(Math.log2(total)));
+
+    const letters = (await readFile(join(dir, 'dead-letters.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as DeadLetter);
+    expect(letters).toEqual([{ time: expect.any(String), table: 'pipeline_metrics', error: expect.stringContaining('records_count'), ilp: poison }]);
+    expect(events.filter((e) => e.type === 'dead_letter')).toEqual([
+      expect.objectContaining({ rows: 1, row: poison.trimEnd(), message: expect.stringContaining('99999999999999999999i') }),
+    ]);
+
+    const where = `host IN (${hosts.map((h) => `'${h}'`).join(',')})`;
+    await waitForCount(client, `SELECT count() FROM pipeline_metrics WHERE ${where}`, total, 30_000);
+    const { rows } = await client.query<{ host: string; n: number; lo: number; hi: number }>(
+      `SELECT host, count() n, min(records_count) lo, max(records_count) hi FROM pipeline_metrics WHERE ${where} ORDER BY host`,
+    );
+    expect(rows).toEqual([...hosts].sort().map((host) => ({ host, n: perHost, lo: 0, hi: perHost - 1 })));
+  }, 120_000);
 });

@@ -2,6 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import type { Row, TableName } from '@tradewatch/models';
 import { questDbConnectionSchema, type QuestDbConnection } from '../connection';
 import { IlpSender } from '../ilp-sender';
+import { textEncoder, type TextEncoder } from '../ilp-text-encoder';
 import type { RowSink } from '../row-sink';
 import { Checkpoint } from './checkpoint';
 import { DeadLetterFile } from './dead-letters';
@@ -23,8 +24,10 @@ export interface SpoolSinkOptions {
   segmentBytes?: number;
   /** Extra wait before each group commit to gather more appends per fsync (default 0). */
   commitDelayMs?: number;
-  /** Rows per ILP request, at most (default 10,000). */
+  /** Rows per ILP request, at most (default 50,000). */
   maxRequestRows?: number;
+  /** Bytes per ILP request, at most (default 8 MiB). */
+  maxRequestBytes?: number;
   /** Wait between shipping attempts while QuestDB fails (default 100 ms doubling to 10 s, with jitter). */
   backoff?: { baseMs: number; maxMs: number };
   /** Log lines and metrics; see `SpoolEvent`. */
@@ -41,7 +44,7 @@ export interface SpoolStats {
   maxBytes: number;
   /** Seconds since the oldest unshipped row was appended; 0 when nothing waits. */
   oldestAgeSeconds: number;
-  /** Batches in the dead-letter file, earlier runs included. */
+  /** Entries in the dead-letter file (one per refused row), earlier runs included. */
   deadLetters: number;
   /** Rows moved to the dead-letter file by this process. */
   deadLetterRows: number;
@@ -67,6 +70,7 @@ export class SpoolSink implements RowSink {
   private closed = false;
   private appendedRecords = 0;
   private appendedBytes = 0;
+  private readonly encoders = new Map<TableName, TextEncoder>();
 
   private constructor(
     private readonly log: SegmentLog,
@@ -111,8 +115,9 @@ export class SpoolSink implements RowSink {
       const deadLetters = await DeadLetterFile.open(options.dir);
       const sender = options.sender ?? (await IlpSender.open(questDbConnectionSchema.parse(options.connection)));
       const shipperOptions: ShipperOptions = {
-        maxRequestRows: options.maxRequestRows ?? 10_000,
-        readBytes: 4 * MiB,
+        maxRequestRows: options.maxRequestRows ?? 50_000,
+        maxRequestBytes: options.maxRequestBytes ?? 8 * MiB,
+        readBytes: Math.max(8 * MiB, options.maxRequestBytes ?? 0),
         backoff: options.backoff ?? { baseMs: 100, maxMs: 10_000 },
       };
       const shipper = new Shipper(log, checkpoint, deadLetters, sender, { committed: start, rows: report.rows, oldestAppendedAtMs: report.oldestAppendedAtMs }, shipperOptions, emit);
@@ -124,11 +129,26 @@ export class SpoolSink implements RowSink {
     }
   }
 
-  /** Resolves once the rows are on disk (fsync'd); throws SpoolFullError at the size limit. */
+  /**
+   * Resolves once the rows are on disk (fsync'd); throws SpoolFullError at the size limit. The rows
+   * are encoded as ILP here, once (RowEncodingError for a value QuestDB could not take).
+   */
   async append<T extends TableName>(table: T, rows: readonly Row<T>[]): Promise<void> {
     if (rows.length === 0) return;
+    let encode = this.encoders.get(table);
+    if (!encode) this.encoders.set(table, (encode = textEncoder(table)));
+    await this.appendIlp(table, rows.length, encode(rows));
+  }
+
+  /**
+   * Appends `rowCount` rows of `table` already encoded as ILP text lines (one per row, each ending
+   * in a newline), e.g. validated lines of the collector's line-protocol endpoint. Same promise as
+   * `append`; a line QuestDB refuses is dead-lettered on its own when shipped.
+   */
+  async appendIlp(table: TableName, rowCount: number, ilp: string | Buffer): Promise<void> {
+    if (rowCount === 0) return;
     const appendedAtMs = Date.now();
-    const record = encodeRecord(table, rows, appendedAtMs);
+    const record = encodeRecord(table, rowCount, ilp, appendedAtMs);
     const depth = this.depthBytes + this.log.pendingBytes;
     if (depth + record.length > this.maxBytes) {
       throw new SpoolFullError(depth, this.maxBytes, this.retryAfterSeconds(depth + record.length - this.maxBytes));
@@ -136,7 +156,7 @@ export class SpoolSink implements RowSink {
     await this.log.append(record);
     this.appendedRecords++;
     this.appendedBytes += record.length;
-    this.shipper.noteAppended(rows.length, appendedAtMs);
+    this.shipper.noteAppended(rowCount, appendedAtMs);
     this.shipper.wake();
   }
 
