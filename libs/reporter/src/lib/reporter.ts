@@ -272,6 +272,9 @@ export class Reporter {
         await this.send(route, batch);
       } finally {
         route.inFlight = [];
+        // Only an abort (close timed out) leaves rows of a batch unfinished: they are still owed.
+        const left = batch.filter((i) => !i.done);
+        if (left.length > 0) route.queue.unshift(...left);
       }
     }
   }
