@@ -58,7 +58,12 @@ export function defineDashboard(spec: DashboardSpec): DashboardDef {
         p.id(i + 1);
         b.withPanel(p);
       });
-      return b.build();
+      const built = b.build();
+      // Every variable lists the values it may take (registry environments, or what QuestDB
+      // holds): a typed custom value could only widen or break a filter. The v1 SDK builders
+      // have no setter for it.
+      for (const v of built.templating.list ?? []) v.allowCustomValue = false;
+      return built;
     },
   };
 }

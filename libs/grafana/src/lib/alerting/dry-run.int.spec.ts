@@ -7,7 +7,9 @@ import type { DaemonMetricsRow, ExchangeStatusRow, PipelineMetricsRow, TradingMe
 import { MetricsClient } from '@tradewatch/questdb-client';
 import { questDbUrl, uniqueName } from '@tradewatch/questdb-client/testing';
 import { waitForWalApplied } from '../seed/seed';
-import { dryRun, formatDryRun, type AlertInstance } from './dry-run';
+import { expandMacros, grafanaInterval } from '../sql/macros';
+import { dryRun, formatDryRun, timeSeriesProblem, type AlertInstance } from './dry-run';
+import { RULE_GROUPS } from './rules';
 
 const GiB = 1024 ** 3;
 const MIN = 60_000;
@@ -106,5 +108,20 @@ describe('alerts-check dry run', () => {
     const after = mine(await dryRun(client, now));
     expect({ firing: after.firing, pending: after.pending }).toEqual({ firing: [], pending: [] });
     expect(after.all.length).toBeGreaterThanOrEqual(during.all.length);
+  }, 60_000);
+
+  it('every alert query returns a time series frame (format 0: time, labels, one value) on the real QuestDB', async () => {
+    await write(client, true);
+    const problems: string[] = [];
+    for (const rule of RULE_GROUPS.flatMap((g) => g.rules)) {
+      const fromMs = now - rule.windowSeconds * 1000;
+      const sql = expandMacros(rule.sql, { fromMs, toMs: now, intervalMs: grafanaInterval(now - fromMs), variables: {} });
+      const { columns, rows } = await client.query(sql);
+      const problem = rows.length === 0 ? 'no rows over the seeded incidents' : timeSeriesProblem(columns);
+      if (problem) problems.push(`${rule.uid}: ${problem}`);
+    }
+    expect(problems).toEqual([]);
+    // The check can fail: a table-shaped result (no time column first) is refused.
+    expect(timeSeriesProblem([{ name: 'host', type: 'SYMBOL' }, { name: 'value', type: 'DOUBLE' }])).toMatch(/first column must be the time/);
   }, 60_000);
 });

@@ -76,10 +76,10 @@ async function evaluateAt(client: MetricsClient, rule: AlertRuleSpec, atMs: numb
 
 /** Long-format rows → one series per label set (string columns are labels, as Grafana does). */
 function toSeries(columns: QueryColumn[], rows: Record<string, unknown>[], uid: string) {
+  const problem = timeSeriesProblem(columns);
+  if (problem) throw new DefinitionError(`alert rule ${uid}: ${problem}`);
   const labelCols = columns.filter((c) => !NUMERIC.has(c.type) && !TIME.has(c.type)).map((c) => c.name);
-  const valueCols = columns.filter((c) => NUMERIC.has(c.type));
-  if (valueCols.length !== 1) throw new DefinitionError(`alert rule ${uid}: expected one numeric column, got ${valueCols.map((c) => c.name).join(', ') || 'none'}`);
-  const valueCol = valueCols[0].name;
+  const valueCol = columns.filter((c) => NUMERIC.has(c.type))[0].name;
   const series = new Map<string, { labels: Record<string, string>; values: (number | null)[] }>();
   for (const row of rows) {
     const labels = Object.fromEntries(labelCols.map((c) => [c, String(row[c] ?? '')]));
@@ -90,6 +90,22 @@ function toSeries(columns: QueryColumn[], rows: Record<string, unknown>[], uid: 
     s.values.push(typeof v === 'number' && Number.isFinite(v) ? v : null);
   }
   return series;
+}
+
+const LABEL = new Set(['SYMBOL', 'VARCHAR', 'STRING']);
+
+/**
+ * Why a result cannot be a time series frame (format 0) that Grafana's alert expressions accept,
+ * or undefined: time first, then string labels and exactly one numeric value.
+ */
+export function timeSeriesProblem(columns: readonly QueryColumn[]): string | undefined {
+  if (!columns[0] || !TIME.has(columns[0].type)) return `the first column must be the time, got ${columns[0] ? `${columns[0].name}:${columns[0].type}` : 'none'}`;
+  const rest = columns.slice(1);
+  const odd = rest.find((c) => !NUMERIC.has(c.type) && !LABEL.has(c.type));
+  if (odd) return `column ${odd.name}:${odd.type} is neither a label nor a value`;
+  const values = rest.filter((c) => NUMERIC.has(c.type));
+  if (values.length !== 1) return `expected one numeric column, got ${values.map((c) => c.name).join(', ') || 'none'}`;
+  return undefined;
 }
 
 /** Grafana's reduce expression in `dropNN` mode: nulls and NaN are dropped first. */

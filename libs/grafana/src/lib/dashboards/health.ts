@@ -9,6 +9,10 @@ import { variableFilters } from '../sql/variables';
 import { THRESHOLDS } from '../thresholds';
 import { columnVariable, envVariable } from '../variables';
 
+// A daemon is (host, env), its dedup key. Partitioning LATEST ON by host alone would also hit a
+// QuestDB 9.3.4 bug: with a filter on the single partition column, a value with a quote ('')
+// matches nothing; with two partition columns it matches.
+const latestKey = `${d.c.host}, ${d.c.env}`;
 const where = `$__timeFilter(${d.c.timestamp}) AND ${variableFilters(d, ['env', 'host'])}`;
 /** The same filter over the 1-minute rollup, which every aggregate over time reads. */
 const where1m = `$__timeFilter(${d1.c.timestamp}) AND ${variableFilters(d1, ['env', 'host'])}`;
@@ -49,7 +53,7 @@ export const healthDashboard = defineDashboard({
                  ELSE 2 END AS state
           FROM ${d}
           WHERE ${where}
-          LATEST ON timestamp PARTITION BY ${d.c.host}
+          LATEST ON timestamp PARTITION BY ${latestKey}
         ) ORDER BY host
       `),
     }),
@@ -64,7 +68,7 @@ export const healthDashboard = defineDashboard({
         SELECT host, uptime_seconds FROM (
           SELECT ${d.c.host}, ${d.c.uptime_seconds} FROM ${d}
           WHERE ${where}
-          LATEST ON timestamp PARTITION BY ${d.c.host}
+          LATEST ON timestamp PARTITION BY ${latestKey}
         ) ORDER BY host
       `),
     }),
@@ -121,7 +125,7 @@ export const healthDashboard = defineDashboard({
         SELECT host, last_error_at, last_error FROM (
           SELECT ${d.c.host}, ${d.c.last_error_at}, ${d.c.last_error} FROM ${d}
           WHERE ${where} AND ${d.c.last_error} IS NOT NULL
-          LATEST ON timestamp PARTITION BY ${d.c.host}
+          LATEST ON timestamp PARTITION BY ${latestKey}
         ) ORDER BY last_error_at DESC
       `),
     }),

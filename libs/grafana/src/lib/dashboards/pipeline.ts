@@ -89,11 +89,22 @@ export const pipelineDashboard = defineDashboard({
         { value: 0, text: 'OK', color: 'green' },
         { value: 1, text: 'GAP', color: 'red' },
       ],
-      // Only minutes with gaps are read; FILL(0) supplies the OK buckets between them.
+      // Only minutes with gaps are read; FILL(0) supplies the OK buckets between them. QuestDB
+      // has no FROM-TO fill for keyed SAMPLE BY, so OK rows at the range's start, one interval
+      // after the last gap bucket and at its end make every feed's timeline span the range.
       query: rollupSeriesQuery(p1, `
-        SELECT timestamp, ${p1.c.exchange}, ${p1.c.data_type}, max(CASE WHEN ${p1.c.gaps} > 0 THEN 1 ELSE 0 END) AS gap
-        FROM ${p1} WHERE ${where1m} AND ${p1.c.gaps} > 0
-        SAMPLE BY $__sampleByInterval FILL(0)
+        WITH gaps AS (
+          SELECT timestamp, ${p1.c.exchange}, ${p1.c.data_type}, max(CASE WHEN ${p1.c.gaps} > 0 THEN 1 ELSE 0 END) AS gap
+          FROM ${p1} WHERE ${where1m} AND ${p1.c.gaps} > 0
+          SAMPLE BY $__sampleByInterval FILL(0)
+        ), feeds AS (SELECT DISTINCT exchange, data_type FROM gaps),
+        after AS (SELECT dateadd('T', $__interval_ms, max(timestamp)) AS timestamp FROM gaps)
+        SELECT timestamp, exchange, data_type, max(gap) AS gap FROM (
+          SELECT timestamp, exchange, data_type, gap FROM gaps
+          UNION ALL SELECT $__fromTime AS timestamp, exchange, data_type, 0 AS gap FROM feeds
+          UNION ALL SELECT after.timestamp, exchange, data_type, 0 AS gap FROM feeds CROSS JOIN after WHERE after.timestamp < $__toTime
+          UNION ALL SELECT $__toTime AS timestamp, exchange, data_type, 0 AS gap FROM feeds
+        ) GROUP BY timestamp, exchange, data_type ORDER BY timestamp
       `),
     }),
     timeSeriesPanel({

@@ -2,6 +2,8 @@
  * Every query of every dashboard, expanded as Grafana and the QuestDB plugin expand it, runs
  * against the real QuestDB seeded with three days of demo data: with every variable at All and
  * with each variable at a single value. Each must return rows of the shape its panel needs.
+ * Host and strategy names contain a quote (as a user's may), and one selection adds a value with
+ * a quote to every variable: `${v:sqlstring}` must keep such a value a plain string for QuestDB.
  */
 import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
 import { MetricsClient } from '@tradewatch/questdb-client';
@@ -17,7 +19,8 @@ const LABEL = ['SYMBOL', 'VARCHAR', 'STRING'];
 const DAY_MS = 86_400_000;
 
 let client: MetricsClient;
-const universe: DemoUniverse = demoUniverse({ prefix: uniqueName('dash'), hosts: 2, symbols: 2, strategies: 2 });
+const universe: DemoUniverse = demoUniverse({ prefix: `${uniqueName('dash')}-o'q`, hosts: 2, symbols: 2, strategies: 2 });
+const QUOTED = "it's') OR 1=1 --";
 const toMs = Date.now();
 const fromMs = toMs - 3 * DAY_MS;
 
@@ -55,6 +58,8 @@ function misfit(q: DashboardQuery, run: QueryRun, selection: Selection): string 
   for (const [name, selected] of Object.entries(selection)) {
     if (q.variable === name || selected === 'all' || !cols.some((c) => c.name === name)) continue;
     const other = run.rows.find((r) => !selected.includes(String(r[name])));
+    // The injected value must stay a value: it matches nothing.
+    if (run.rows.some((r) => String(r[name]) === QUOTED)) return `$${name}: the quoted value matched a row`;
     if (other) return `$${name} = ${selected.join(',')} but a row has ${name} = ${String(other[name])}`;
   }
   if (q.variable) return cols.length === 1 ? undefined : `a variable query must return one column, got ${cols.length}`;
@@ -67,6 +72,13 @@ function misfit(q: DashboardQuery, run: QueryRun, selection: Selection): string 
     if (q.panel?.type === 'state-timeline') {
       const bad = run.rows.find((r) => values.some((c) => ![0, 1, null].includes(r[c.name] as number)));
       if (bad) return `state timeline value outside its mapped states: ${JSON.stringify(bad)}`;
+    }
+    if (q.panel?.title === 'Data gaps') {
+      // Every feed's timeline spans the dashboard's range, not just the minutes with gaps.
+      const times = run.rows.map((r) => Date.parse(String(r[cols[0].name])));
+      if (Math.min(...times) !== fromMs || Math.max(...times) !== toMs) {
+        return `data gaps span ${new Date(Math.min(...times)).toISOString()}..${new Date(Math.max(...times)).toISOString()}, not the range`;
+      }
     }
     return undefined;
   }
@@ -83,6 +95,7 @@ describe.each(DASHBOARDS.map((d) => [d.title, d] as const))('%s', (_title, def) 
   const variables = (dashboard.templating.list ?? []).map((v) => v.name);
   const selections: [string, Selection][] = [
     ['all variables at All', Object.fromEntries(variables.map((v) => [v, 'all']))],
+    ['every variable at a seeded value and one with a quote', Object.fromEntries(variables.map((v) => [v, [seededValues(v)[0], QUOTED]]))],
     ...variables.map((v): [string, Selection] => [
       `${v} at a single value`,
       Object.fromEntries(variables.map((w) => [w, w === v ? [seededValues(v)[0]] : 'all'])),

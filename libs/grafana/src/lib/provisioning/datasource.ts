@@ -20,9 +20,15 @@ export function datasourceProvisioning() {
           port: 8812,
           username: '${QUESTDB_PG_USER}',
           tlsMode: 'disable',
-          timeout: '30',
-          queryTimeout: '60',
+          // Numbers: plugin 0.1.8 ignores a string queryTimeout (no timeout at all). Seconds.
+          timeout: 30,
+          queryTimeout: 60,
+          // A warm pool: without idle connections every query opens a new PGWire connection.
+          // A dashboard runs up to ~20 queries at once; QuestDB allows 64 PGWire connections.
           maxOpenConnections: 10,
+          maxIdleConnections: 10,
+          // Seconds; recycled now and then so that a restarted QuestDB is picked up cleanly.
+          maxConnectionLifetime: 14_400,
         },
         secureJsonData: {
           password: '${QUESTDB_PG_PASSWORD}',

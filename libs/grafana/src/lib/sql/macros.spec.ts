@@ -16,8 +16,24 @@ describe('expandMacros', () => {
   });
 
   it('turns $__conditionalAll into 1=1 at All and into the condition otherwise', () => {
-    const sql = "$__conditionalAll(env IN (${env:singlequote}), $env) AND $__conditionalAll(host IN (${host:singlequote}), $host)";
+    const sql = "$__conditionalAll(env IN (${env:sqlstring}), $env) AND $__conditionalAll(host IN (${host:sqlstring}), $host)";
     expect(expandMacros(sql, ctx)).toBe("1=1 AND host IN ('a','b')");
+  });
+
+  it('turns $__conditionalAll into 1=1 for an empty or missing variable, as the plugin does (not IN ())', () => {
+    const sql = '$__conditionalAll(host IN (${host:sqlstring}), $host) AND $__conditionalAll(x IN (${nope:sqlstring}), $nope)';
+    expect(expandMacros(sql, { ...ctx, variables: { host: [] } })).toBe('1=1 AND 1=1');
+  });
+
+  it("formats values in Grafana's formats: sqlstring doubles a quote, singlequote escapes it with a backslash", () => {
+    const v = { ...ctx, variables: { host: ["o'brien", 'b'], one: ["it's"] } };
+    expect(expandMacros('${host:sqlstring}', v)).toBe("'o''brien','b'");
+    expect(expandMacros('${host:singlequote}', v)).toBe("'o\\'brien','b'");
+    expect(expandMacros('${host:doublequote}', v)).toBe('"o\'brien","b"');
+    expect(expandMacros('${host:csv}|${host:raw}|${host:pipe}', v)).toBe("o'brien,b|o'brien,b|o'brien|b");
+    // No format: several values are quoted like sqlstring, a single value goes in raw.
+    expect(expandMacros('$host / ${host} / $one', v)).toBe("'o''brien','b' / 'o''brien','b' / it's");
+    expect(() => expandMacros('${host:lucene}', v)).toThrow(/unsupported variable format :lucene/);
   });
 
   it('expands $__sampleByInterval and $__interval_ms from the query interval', () => {
@@ -26,7 +42,7 @@ describe('expandMacros', () => {
 
   it('refuses a variable at All outside $__conditionalAll without known values, and unknown macros', () => {
     expect(() => expandMacros('env = $env', ctx)).toThrow(MacroExpansionError);
-    expect(expandMacros('env IN (${env:singlequote})', { ...ctx, allValues: { env: ['prod', 'dev'] } })).toBe("env IN ('prod','dev')");
+    expect(expandMacros('env IN (${env:sqlstring})', { ...ctx, allValues: { env: ['prod', 'dev'] } })).toBe("env IN ('prod','dev')");
     expect(() => expandMacros('WHERE $__timeFiltr(ts)', ctx)).toThrow(/\$__timeFiltr/);
     expect(() => expandMacros('$__timeFilter(a, b)', ctx)).toThrow(/1 argument/);
   });

@@ -3,8 +3,10 @@ import { TradewatchError } from '@tradewatch/models';
 /**
  * Expands a panel's SQL the way Grafana and the QuestDB plugin do before it reaches QuestDB, so
  * tests, the benchmark and the alert dry run run exactly what Grafana would:
- * 1. frontend: `$__conditionalAll(cond, $var)` becomes `1=1` when `$var` is at "All";
- *    template variables (`${v:singlequote}`, `${v}`, `$v`) and `$__interval_ms`;
+ * 1. frontend: `$__conditionalAll(cond, $var)` becomes `1=1` when `$var` is at "All", empty or
+ *    missing (as the plugin does); template variables in Grafana's formats (`${v:sqlstring}`,
+ *    `${v:singlequote}`, `${v:csv}`, `${v:raw}`, …, and `${v}` / `$v` as the plugin formats
+ *    them) and `$__interval_ms`;
  * 2. plugin backend: `$__timeFilter(col)`, `$__fromTime`, `$__toTime`, `$__sampleByInterval`.
  * Anything `$__…` left over is an error: Grafana would send it to QuestDB verbatim.
  */
@@ -86,23 +88,35 @@ export function roundInterval(ms: number): number {
 const castMicros = (ms: number) => `cast(${Math.round(ms * 1000)} as timestamp)`;
 
 function values(name: string, ctx: MacroContext): readonly string[] {
-  const selected = ctx.variables[name];
+  const selected = Object.hasOwn(ctx.variables, name) ? ctx.variables[name] : undefined;
   if (selected === undefined) throw new MacroExpansionError(`variable $${name} has no value`);
   if (selected !== 'all') return selected;
-  const all = ctx.allValues?.[name];
+  const all = ctx.allValues && Object.hasOwn(ctx.allValues, name) ? ctx.allValues[name] : undefined;
   if (!all) throw new MacroExpansionError(`variable $${name} is at All outside $__conditionalAll and no values are known`);
   return all;
 }
 
+/** A SQL string literal with quotes doubled, which QuestDB parses. */
+const sqlString = (v: string) => `'${v.replace(/'/g, "''")}'`;
+
+/** Grafana's variable formats (public/app/features/templating/formatRegistry). */
+const FORMATS: ReadonlyMap<string, (vals: readonly string[]) => string> = new Map([
+  ['sqlstring', (vals) => vals.map(sqlString).join(',')],
+  // Escapes a quote as \', which QuestDB rejects: kept only so that tests can show it.
+  ['singlequote', (vals) => vals.map((v) => `'${v.replace(/'/g, "\\'")}'`).join(',')],
+  ['doublequote', (vals) => vals.map((v) => `"${v.replace(/"/g, '\\"')}"`).join(',')],
+  ['csv', (vals) => vals.join(',')],
+  ['raw', (vals) => vals.join(',')],
+  ['pipe', (vals) => vals.join('|')],
+]);
+
 function formatValues(vals: readonly string[], format: string | undefined): string {
-  switch (format) {
-    case undefined:
-      return vals.join(',');
-    case 'singlequote':
-      return vals.map((v) => `'${v.replace(/'/g, "\\'")}'`).join(',');
-    default:
-      throw new MacroExpansionError(`unsupported variable format :${format}`);
-  }
+  // No format: the plugin's interpolateVariable quotes each of several values (as sqlstring);
+  // a single value is inserted raw.
+  if (format === undefined) return vals.length === 1 ? vals[0] : vals.map(sqlString).join(',');
+  const f = FORMATS.get(format);
+  if (!f) throw new MacroExpansionError(`unsupported variable format :${format}`);
+  return f(vals);
 }
 
 function expandConditionalAll(sql: string, ctx: MacroContext): string {
@@ -110,7 +124,9 @@ function expandConditionalAll(sql: string, ctx: MacroContext): string {
     if (args.length !== 2) throw new MacroExpansionError(`$__conditionalAll takes 2 arguments, got ${args.length}`);
     const variable = /\$\{?(\w+)/.exec(args[1])?.[1];
     if (!variable) throw new MacroExpansionError(`$__conditionalAll: second argument must be a variable, got ${args[1]}`);
-    return ctx.variables[variable] === 'all' ? '1=1' : args[0].trim();
+    // The plugin treats All, an empty selection and an unknown variable alike: no filter.
+    const selected = Object.hasOwn(ctx.variables, variable) ? ctx.variables[variable] : undefined;
+    return selected === undefined || selected === 'all' || selected.length === 0 ? '1=1' : args[0].trim();
   });
 }
 
