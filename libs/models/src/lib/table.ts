@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Column } from './columns';
+import { compileRowValidator } from './compiled-validator';
 import type { ValidationOptions } from './validation-options';
 
 type Columns = Record<string, Column>;
@@ -30,6 +31,8 @@ export interface TableSpec<N extends string, C extends Columns> {
 export interface TableDef<N extends string = string, C extends Columns = Columns> extends TableSpec<N, C> {
   /** The row schema for the given options (strict: unknown fields are an error). */
   schema(options: ValidationOptions): z.ZodType<RowOf<C>, unknown>;
+  /** The same validation compiled once per options (see compileRowValidator): the row, or undefined. */
+  compiled(options: ValidationOptions): (input: unknown) => RowOf<C> | undefined;
   columnNames: readonly (keyof C & string)[];
 }
 
@@ -41,9 +44,18 @@ export function defineTable<const N extends string, C extends Columns>(spec: Tab
   const columnNames = Object.keys(spec.columns) as (keyof C & string)[];
   const cache = new WeakMap<ValidationOptions, z.ZodType<RowOf<C>, unknown>>();
   const context = { retentionDays: spec.retentionDays, table: spec.name };
-  return {
+  const compiledCache = new WeakMap<ValidationOptions, (input: unknown) => RowOf<C> | undefined>();
+  const def: TableDef<N, C> = {
     ...spec,
     columnNames,
+    compiled(options) {
+      let compiled = compiledCache.get(options);
+      if (!compiled) {
+        compiled = compileRowValidator(def as never, def.schema(options), options) as (input: unknown) => RowOf<C> | undefined;
+        compiledCache.set(options, compiled);
+      }
+      return compiled;
+    },
     schema(options) {
       let schema = cache.get(options);
       if (!schema) {
@@ -62,4 +74,5 @@ export function defineTable<const N extends string, C extends Columns>(spec: Tab
       return schema;
     },
   };
+  return def;
 }

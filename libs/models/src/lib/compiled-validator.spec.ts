@@ -1,0 +1,115 @@
+import fc from 'fast-check';
+import { ValidationError } from './errors';
+import { TABLE_NAMES, tableDef, type TableName } from './registry';
+import { rowRangeIssues } from './row-ranges';
+import { formatIsoMicros } from './timestamp';
+import { toFieldIssues, validateRows } from './validate';
+import { DEFAULT_VALIDATION_OPTIONS, type ValidationOptions } from './validation-options';
+import type { Column } from './columns';
+
+const NOW = Date.UTC(2026, 10, 22, 12, 0, 0);
+const DAY = 86_400_000;
+const options: ValidationOptions = { ...DEFAULT_VALIDATION_OPTIONS, now: () => NOW };
+
+/** Values near every rule's edges, valid and invalid, per column type. */
+function valueFor(c: Column, name: string): fc.Arbitrary<unknown> {
+  const odd = fc.constantFrom<unknown>(undefined, null, '', 'x', -1, 0.5, true, {}, [], Number.MAX_SAFE_INTEGER + 2);
+  switch (c.type) {
+    case 'TIMESTAMP':
+      return fc.oneof(
+        fc.integer({ min: -2 * DAY, max: 10_000 }).map((ms) => formatIsoMicros((NOW + ms) * 1000)),
+        fc.integer({ min: -400 * DAY, max: 0 }).map((ms) => formatIsoMicros((NOW + ms) * 1000)),
+        fc.constantFrom('1970-01-01T00:00:00Z', '1969-12-31T23:59:59Z', '0099-01-01T00:00:00Z', '2026-02-30T00:00:00Z', '2026-11-22T11:00:00+01:00', 'yesterday'),
+        odd,
+      );
+    case 'SYMBOL':
+    case 'VARCHAR':
+      return fc.oneof(
+        fc.constantFrom('binance', 'okx', 'prod', 'dev', 'oi', 'trades', 'ok', 'fetchTicker', 'BTC/USDT:USDT', 'constructor', '__proto__'),
+        fc.string({ unit: 'binary', maxLength: 8 }),
+        fc.string({ unit: 'grapheme', minLength: 250, maxLength: 260 }),
+        fc.constantFrom('a\u200bb', '\ufeffx', 'x\ud800', 'x\ufffd', 'a\nb', '😀'.repeat(130)),
+        odd,
+      );
+    case 'LONG':
+    case 'DOUBLE':
+      return fc.oneof(fc.integer({ min: -5, max: 20_000 }), fc.double({ noNaN: false }), fc.constantFrom(0, 1, 100, 6400, 6400.5, 10_000, 10_000.5, Number.MAX_VALUE), odd);
+    case 'BOOLEAN':
+      return fc.oneof(fc.boolean(), odd);
+  }
+  throw new Error(`no arbitrary for ${name}`);
+}
+
+/** Rows of a table: each column present or left out, plus sometimes an unknown field. */
+function rowOf(table: TableName): fc.Arbitrary<Record<string, unknown>> {
+  const def = tableDef(table);
+  const fields = Object.fromEntries(def.columnNames.map((n) => [n, valueFor(def.columns[n], n)]));
+  return fc
+    .tuple(fc.record(fields, { requiredKeys: [] }), fc.option(fc.constantFrom('colour', '__proto__', 'constructor'), { nil: undefined }))
+    .map(([row, extra]) => {
+      const copy = JSON.parse(JSON.stringify(row)) as Record<string, unknown>;
+      if (extra) Object.defineProperty(copy, extra, { value: 1, enumerable: true, configurable: true, writable: true });
+      return copy;
+    });
+}
+
+/** Biased to valid rows: a valid base with one column replaced. */
+function nearValidRow(table: TableName): fc.Arbitrary<Record<string, unknown>> {
+  const base: Record<TableName, Record<string, unknown>> = {
+    daemon_metrics: { timestamp: formatIsoMicros((NOW - 1000) * 1000), host: 'h', env: 'prod', running: true, fetch_count: 3, uptime_seconds: 5 },
+    exchange_status: { timestamp: formatIsoMicros((NOW - 1000) * 1000), exchange: 'okx', host: 'h', env: 'dev', connected: true },
+    exchange_api_calls: { timestamp: formatIsoMicros((NOW - 1000) * 1000), exchange: 'okx', method: 'fetchTicker', outcome: 'ok', host: 'h', env: 'dev', calls: 1 },
+    pipeline_metrics: { timestamp: formatIsoMicros((NOW - 1000) * 1000), exchange: 'okx', symbol: 'X', data_type: 'oi', host: 'h', env: 'dev', gap_detected: false },
+    trading_metrics: { timestamp: formatIsoMicros((NOW - 1000) * 1000), strategy: 's', symbol: 'X', venue: 'v', env: 'prod', orders_placed: 4, orders_filled: 2 },
+    collector_heartbeat: { timestamp: formatIsoMicros((NOW - 1000) * 1000), collector: 'c', env: 'prod' },
+  } as Record<TableName, Record<string, unknown>>;
+  const def = tableDef(table);
+  return fc
+    .constantFrom(...def.columnNames)
+    .chain((n) => valueFor(def.columns[n], n).map((v) => ({ ...(base[table] ?? {}), [n]: v })))
+    .map((row) => JSON.parse(JSON.stringify(row)) as Record<string, unknown>);
+}
+
+/** zod alone, as validation was before the compiled validator. */
+function zodOnly(table: TableName, item: unknown) {
+  const parsed = tableDef(table).schema(options).safeParse(item);
+  return parsed.success ? { row: parsed.data } : { issues: toFieldIssues(0, parsed.error, item) };
+}
+
+function viaValidateRows(table: TableName, item: unknown) {
+  try {
+    return { row: validateRows(table, [item], options)[0] };
+  } catch (e) {
+    if (!(e instanceof ValidationError)) throw e;
+    return { issues: e.issues };
+  }
+}
+
+describe('compiled validation against zod (property tests)', () => {
+  it.each(TABLE_NAMES)('%s: same acceptance, same parsed row, same issues word for word', (table) => {
+    fc.assert(
+      fc.property(fc.oneof(rowOf(table), nearValidRow(table)), (item) => {
+        expect(viaValidateRows(table, item)).toEqual(zodOnly(table, item));
+        // The compiled validator never accepts what zod refuses (issues would otherwise differ above only by luck).
+        const compiled = tableDef(table).compiled(options)(item);
+        if (compiled) expect(zodOnly(table, item)).toEqual({ row: compiled });
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it.each(TABLE_NAMES)('%s: every accepted row holds only finite, in-range values and a designated timestamp inside the TTL', (table) => {
+    const def = tableDef(table);
+    fc.assert(
+      fc.property(nearValidRow(table), (item) => {
+        const result = viaValidateRows(table, item);
+        if (!('row' in result) || !result.row) return;
+        expect(rowRangeIssues(table, [result.row])).toEqual([]);
+        const ts = (result.row as { timestamp: number }).timestamp;
+        expect(ts).toBeGreaterThanOrEqual((NOW - def.retentionDays * DAY) * 1000);
+        expect(ts).toBeLessThanOrEqual((NOW + options.maxFutureSkewMs) * 1000);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
