@@ -3,16 +3,21 @@ import { parseArgs } from 'node:util';
 export const SECTIONS = ['writer', 'http', 'dashboards'] as const;
 export type Section = (typeof SECTIONS)[number];
 
+/** One load: concurrent clients × rows per request. */
+export interface Load {
+  clients: number;
+  rows: number;
+}
+
 export interface BenchArgs {
   sections: Section[];
   /** Writer: rows per run and measured rounds. */
   rows: number;
   rounds: number;
-  /** HTTP ingest. */
+  /** HTTP ingest: the loads, each against QuestDB alone and against the collector. */
+  loads: Load[];
   durationSeconds: number;
   warmupSeconds: number;
-  clients: number;
-  batch: number;
   probeIntervalMs: number;
   /** Dashboards: days of reference data and measured runs per range. */
   days: number;
@@ -30,16 +35,17 @@ Starts QuestDB (launcher, free ports in 25000-25999, temp data dir) and the coll
 output), runs the benchmarks, prints a Markdown report and writes it to docs/benchmarks.md.
 
   --quick               smoke run: small sizes, short duration (same as --rows 20000 --rounds 1
-                        --duration 10 --warmup 2 --days 1 --dashboard-runs 1); nothing is written
-                        unless --out is given
+                        --duration 6 --warmup 2 --loads 8x1000 --days 1 --dashboard-runs 1);
+                        nothing is written unless --out is given
   --only <list>         sections to run, comma-separated: writer,http,dashboards (default all)
   --rows <n>            writer: rows per run (default 200000)
-  --rounds <n>          writer: measured rounds, variants interleaved in each (default 5)
-  --duration <s>        HTTP ingest: measured seconds (default 60)
-  --warmup <s>          HTTP ingest: seconds before measuring (default 10)
-  --clients <n>         HTTP ingest: concurrent clients (default 8)
-  --batch <n>           HTTP ingest: rows per request (default 1000)
-  --probe-interval <ms> freshness: one probe row every <ms> (default 200)
+  --rounds <n>          writer: measured rounds, variants interleaved in each (default 3)
+  --loads <list>        HTTP ingest: clients x rows per request, comma-separated; each load runs
+                        against QuestDB alone (pre-encoded ILP) and then the collector (JSON)
+                        (default 8x1000,32x1000,8x5000)
+  --duration <s>        HTTP ingest: measured seconds per run (default 20)
+  --warmup <s>          HTTP ingest: seconds before measuring (default 5)
+  --probe-interval <ms> freshness: one probe row every <ms>, at half the first load's rate (default 100)
   --days <n>            dashboards: days of reference data (default 30)
   --dashboard-runs <n>  dashboards: measured runs per range (default 5)
   --out <file>          Markdown output (default docs/benchmarks.md)
@@ -66,8 +72,7 @@ export function parseBenchArgs(argv: string[]): BenchArgs | undefined {
       rounds: { type: 'string' },
       duration: { type: 'string' },
       warmup: { type: 'string' },
-      clients: { type: 'string' },
-      batch: { type: 'string' },
+      loads: { type: 'string' },
       'probe-interval': { type: 'string' },
       days: { type: 'string' },
       'dashboard-runs': { type: 'string' },
@@ -86,22 +91,32 @@ export function parseBenchArgs(argv: string[]): BenchArgs | undefined {
   const sections = values.only === undefined ? [...SECTIONS] : values.only.split(',').map((s) => s.trim());
   const unknown = sections.filter((s) => !(SECTIONS as readonly string[]).includes(s));
   if (unknown.length > 0 || sections.length === 0) throw new Error(`--only: unknown section(s) ${unknown.join(', ') || '(none given)'}; choose from ${SECTIONS.join(', ')}`);
-  const batch = int('batch', 1_000, 1_000);
-  if (batch > 10_000) throw new Error(`--batch: ${batch} rows is above the collector's default limit of 10000 rows per request`);
+  const loads = parseLoads(values.loads ?? (quick ? '8x1000' : '8x1000,32x1000,8x5000'));
   const out = values['no-write'] ? undefined : (values.out ?? (quick ? undefined : 'docs/benchmarks.md'));
   return {
     sections: sections as Section[],
     rows: int('rows', 200_000, 20_000),
-    rounds: int('rounds', 5, 1),
-    durationSeconds: int('duration', 60, 10),
-    warmupSeconds: values.warmup === '0' ? 0 : int('warmup', 10, 2),
-    clients: int('clients', 8, 4),
-    batch,
-    probeIntervalMs: int('probe-interval', 200, 200),
+    rounds: int('rounds', 3, 1),
+    loads,
+    durationSeconds: int('duration', 20, 6),
+    warmupSeconds: values.warmup === '0' ? 0 : int('warmup', 5, 2),
+    probeIntervalMs: int('probe-interval', 100, 100),
     days: int('days', 30, 1),
     dashboardRuns: int('dashboard-runs', 5, 1),
     out,
     profileDir: values.profile,
     quick,
   };
+}
+
+/** `8x1000,32x1000` → loads; rows per request at most the collector's default limit of 10,000. */
+export function parseLoads(text: string): Load[] {
+  return text.split(',').map((part) => {
+    const m = /^\s*(\d+)\s*[x×]\s*(\d+)\s*$/.exec(part);
+    if (!m) throw new Error(`--loads: "${part}" is not <clients>x<rows>`);
+    const clients = positiveInt('loads', m[1]);
+    const rows = positiveInt('loads', m[2]);
+    if (rows > 10_000) throw new Error(`--loads: ${rows} rows is above the collector's default limit of 10000 rows per request`);
+    return { clients, rows };
+  });
 }

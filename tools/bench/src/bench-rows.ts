@@ -1,4 +1,5 @@
 import { DATA_TYPES, DEFAULT_EXCHANGES, formatIsoMicros, type EpochMicros, type PipelineMetricsRow } from '@tradewatch/models';
+import { textEncoder } from '@tradewatch/questdb-client';
 
 /**
  * The rows every benchmark writes: pipeline_metrics for 4 exchanges × 84 symbols × 3 data types
@@ -39,7 +40,7 @@ export function pipelineRows(count: number, endMicros: EpochMicros): PipelineMet
  * JSON request bodies for POST /v1/metrics/pipeline, built from pre-serialised row fragments so
  * that the load generator spends little CPU (it shares the machine with the collector).
  */
-export class PipelineBodies {
+export class PipelineBodies implements BodyFactory {
   private readonly tails: string[];
 
   constructor(readonly rowsPerBody: number) {
@@ -59,5 +60,38 @@ export class PipelineBodies {
       parts.push(`{"timestamp":"${iso}${this.tails[i]}`);
     }
     return `[${parts.join(',')}]`;
+  }
+}
+
+/** Request bodies of a load: `body(timestamp)` gives one body of `rowsPerBody` rows with fresh timestamps. */
+export interface BodyFactory {
+  readonly rowsPerBody: number;
+  body(timestamp: EpochMicros): string;
+}
+
+/**
+ * ILP text bodies of the same rows as `PipelineBodies`, encoded by the collector's own encoder
+ * (what the spool holds and QuestDB gets, designated timestamps with the `t` suffix): for QuestDB
+ * alone. With `suffix: false` the timestamps are plain microseconds, as QuestDB's clients write
+ * them (post with `precision=u`): for the collector's `POST /write`.
+ */
+export class IlpBodies implements BodyFactory {
+  private readonly heads: string[];
+  private readonly end: string;
+
+  constructor(
+    readonly rowsPerBody: number,
+    options: { suffix: boolean } = { suffix: true },
+  ) {
+    const encode = textEncoder('pipeline_metrics');
+    // Each row's line up to its timestamp.
+    this.heads = Array.from({ length: rowsPerBody }, (_, i) => encode([seriesRow(i, 0)]).slice(0, -'0t\n'.length));
+    this.end = options.suffix ? 't\n' : '\n';
+  }
+
+  body(timestamp: EpochMicros): string {
+    let text = '';
+    for (let i = 0; i < this.rowsPerBody; i++) text += `${this.heads[i]}${timestamp + Math.floor(i / SERIES.length)}${this.end}`;
+    return text;
   }
 }

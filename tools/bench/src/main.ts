@@ -13,8 +13,10 @@ import { benchDashboards } from '../dashboards';
 import { parseBenchArgs, USAGE, type BenchArgs } from './args';
 import { buildCollector, startCollector, type CollectorProcess } from './collector-process';
 import { readCpuProfile, topSelfTime } from './cpu-profile';
-import { benchHttpIngest } from './http-bench';
+import { IlpBodies, PipelineBodies } from './bench-rows';
+import { benchIngest, type IngestTarget } from './ingest-bench';
 import { benchStages } from './stage-bench';
+import { DisconnectProbe } from './disconnect';
 import { describeMachine } from './machine';
 import { renderReport, type BenchReport } from './report';
 import { benchWriters } from './writer-bench';
@@ -39,7 +41,7 @@ async function freePorts(count: number): Promise<number[]> {
 async function run(args: BenchArgs): Promise<BenchReport> {
   const startedAt = new Date();
   const work = await mkdtemp(join(tmpdir(), 'tradewatch-bench-'));
-  const [httpPort, pgPort, ilpPort, minPort, collectorPort] = await freePorts(5);
+  const [httpPort, pgPort, ilpPort, minPort, collectorPort, exchangePort] = await freePorts(6);
   let questdb: QuestDbHandle | undefined;
   let collector: CollectorProcess | undefined;
   // Ctrl-C: stop what this run started instead of leaving QuestDB and the collector behind.
@@ -70,41 +72,69 @@ async function run(args: BenchArgs): Promise<BenchReport> {
 
     if (args.sections.includes('http')) {
       log('collector stages: CPU per row');
-      report.stages = { rowsPerBody: args.batch, results: await benchStages(args.batch, 50, args.rounds) };
-      await truncateAll(url);
+      report.stages = { rowsPerBody: 1_000, results: await benchStages(1_000, 50, args.rounds) };
       const main = buildCollector(ROOT, log);
       const spoolDir = join(work, 'spool');
       const profileDir = args.profileDir ? resolve(args.profileDir) : undefined;
       if (profileDir) await mkdir(profileDir, { recursive: true });
+      await truncateAll(url);
+      // The collector probes a WebSocket "exchange" of the bench's, to time disconnects.
+      const disconnects = await DisconnectProbe.start(exchangePort);
+      const configFile = join(work, 'collector.json');
+      await writeFile(configFile, JSON.stringify({ exchanges: DisconnectProbe.probeConfig(exchangePort) }));
       collector = await startCollector(main, {
         root: ROOT,
         port: collectorPort,
         questDbUrl: url,
         spoolDir,
+        env: { COLLECTOR_CONFIG: configFile },
         nodeArgs: profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
         log,
       });
-      let result;
+      const common = { questDbUrl: url, questDbPid: questdb.pid, durationSeconds: args.durationSeconds, warmupSeconds: args.warmupSeconds, log };
+      const collectorJson = (rows: number): IngestTarget => ({ url: collector?.url ?? '', path: '/v1/metrics/pipeline', contentType: 'application/json', okStatus: 202, bodies: new PipelineBodies(rows) });
       try {
-        log(`http ingest: ${args.clients} clients × ${args.batch} rows, ${args.warmupSeconds} s warm-up + ${args.durationSeconds} s`);
-        result = await benchHttpIngest({
-          collectorUrl: collector.url,
-          questDbUrl: url,
-          collectorPid: collector.pid,
-          questDbPid: questdb.pid,
-          clients: args.clients,
-          rowsPerRequest: args.batch,
-          durationSeconds: args.durationSeconds,
-          warmupSeconds: args.warmupSeconds,
-          probeIntervalMs: args.probeIntervalMs,
-          log,
-        });
+        report.ingest = [];
+        for (const load of args.loads) {
+          // Side by side: QuestDB alone at this load, then the collector at the same load.
+          await truncateAll(url);
+          log(`QuestDB alone: ${load.clients} clients × ${load.rows} rows of pre-encoded ILP, ${args.warmupSeconds} s warm-up + ${args.durationSeconds} s`);
+          const alone = await benchIngest({ ...common, clients: load.clients, target: { url, path: '/write?precision=n', contentType: 'text/plain; charset=utf-8', okStatus: 204, bodies: new IlpBodies(load.rows) } });
+          await truncateAll(url);
+          log(`collector: ${load.clients} clients × ${load.rows}-row JSON batches`);
+          const viaCollector = await benchIngest({ ...common, clients: load.clients, collectorPid: collector.pid, target: collectorJson(load.rows) });
+          report.ingest.push({ load, alone, collector: viaCollector });
+        }
+        const first = report.ingest[0];
+        if (first) {
+          const pace = Math.round(first.collector.rowsPerSecond / 2);
+          await truncateAll(url);
+          log(`freshness: ${first.load.clients} clients paced to ${pace} rows/s (half the collector's rate), a probe every ${args.probeIntervalMs} ms, an exchange disconnect every 2 s`);
+          disconnects.run(url, 2_000);
+          const result = await benchIngest({
+              ...common,
+              clients: first.load.clients,
+              collectorPid: collector.pid,
+              paceRowsPerSecond: pace,
+              target: collectorJson(first.load.rows),
+              probes: { collectorUrl: collector.url, intervalMs: args.probeIntervalMs },
+          });
+          report.freshness = { paceRowsPerSecond: pace, result, disconnects: await disconnects.finish() };
+        }
+        const ilpLoad = args.loads[0];
+        if (ilpLoad && (await acceptsLineProtocol(collector.url))) {
+          await truncateAll(url);
+          log(`collector line protocol: ${ilpLoad.clients} clients × ${ilpLoad.rows} lines to POST /write`);
+          report.ilpEndpoint = {
+            load: ilpLoad,
+            result: await benchIngest({ ...common, clients: ilpLoad.clients, collectorPid: collector.pid, target: { url: collector.url, path: '/write?precision=u', contentType: 'text/plain; charset=utf-8', okStatus: 204, bodies: new IlpBodies(ilpLoad.rows, { suffix: false }) } }),
+          };
+        } else report.ilpEndpoint = 'absent';
       } finally {
         await collector.stop();
         collector = undefined;
+        await disconnects.finish();
       }
-      const spooled = await readdir(spoolDir).then((names) => names.some((n) => n.endsWith('.seg')), () => false);
-      report.http = { ...result, sink: spooled ? 'durable spool (acknowledged once fsync\'d to local disk)' : 'direct (acknowledged once QuestDB accepted the rows)' };
       if (profileDir) {
         const profiles = (await readdir(profileDir)).filter((n) => n.endsWith('.cpuprofile')).sort();
         const latest = profiles.at(-1);
@@ -127,6 +157,12 @@ async function run(args: BenchArgs): Promise<BenchReport> {
     await questdb?.stop();
     await rm(work, { recursive: true, force: true });
   }
+}
+
+/** Whether the collector has its line-protocol endpoint (`POST /write`): an empty body is accepted where it exists. */
+async function acceptsLineProtocol(collectorUrl: string): Promise<boolean> {
+  const res = await fetch(`${collectorUrl}/write`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: '' }).catch(() => undefined);
+  return res !== undefined && res.status !== 404 && res.status !== 405;
 }
 
 /** Empties every table so each section starts from the data it writes itself. */

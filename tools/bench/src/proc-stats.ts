@@ -45,6 +45,15 @@ export function cpuPercent(from: ProcSample, to: ProcSample): number {
   return wallSeconds > 0 ? ((to.cpuSeconds - from.cpuSeconds) / wallSeconds) * 100 : Number.NaN;
 }
 
+export interface ProcessUsage {
+  /** Average over the sampled time, percent of one core. */
+  cpuPercent: number;
+  /** CPU seconds used over the sampled time. */
+  cpuSeconds: number;
+  peakRssBytes: number;
+  endRssBytes: number;
+}
+
 /** Samples a process every `intervalMs` and keeps the peak RSS, until stopped. */
 export class ProcessMonitor {
   private readonly first: ProcSample;
@@ -68,10 +77,10 @@ export class ProcessMonitor {
     }
   }
 
-  stop(): { cpuPercent: number; peakRssBytes: number; endRssBytes: number } {
+  stop(): ProcessUsage {
     clearInterval(this.timer);
     this.sample();
-    return { cpuPercent: cpuPercent(this.first, this.last), peakRssBytes: this.peakRss, endRssBytes: this.last.rssBytes };
+    return { cpuPercent: cpuPercent(this.first, this.last), cpuSeconds: this.last.cpuSeconds - this.first.cpuSeconds, peakRssBytes: this.peakRss, endRssBytes: this.last.rssBytes };
   }
 }
 

@@ -17,8 +17,15 @@ describe('spool record codec', () => {
     expect(payload.buffer).toBe(record.buffer);
   });
 
-  it('writes the same record from a string and from a Buffer', () => {
+  it('writes the same record from a string and from a Buffer, multi-byte characters included', () => {
     expect(encodeRecord('daemon_metrics', 2, Buffer.from(ilp), 7)).toEqual(encodeRecord('daemon_metrics', 2, ilp, 7));
+    for (const text of ['', 'a', 'ü', 'ascii only x=1i 1t\n', `${'€'.repeat(5)}\n`, `${'x'.repeat(100)}ü\n`, `ü${'x'.repeat(100)}\n`, '😀😀\n']) {
+      const record = encodeRecord('t', 1, text, 1);
+      expect(record).toEqual(encodeRecord('t', 1, Buffer.from(text), 1));
+      const result = readRecordHeader(record, 0);
+      if (result.kind !== 'record') throw new Error(`not a record: ${result.kind}`);
+      expect(readRecordIlp(record, 0, result.header).toString('utf8')).toBe(text);
+    }
   });
 
   it('reads records back to back at their offsets', () => {
