@@ -115,5 +115,19 @@ describe('collector.example.yaml', () => {
     expect(c.spool).toEqual(d.spool);
     expect(c.questdb).toEqual(d.questdb);
     expect(c.shutdown).toEqual(d.shutdown);
+    expect({ ...c.service.inventory, expected: d.service.inventory.expected }).toEqual(d.service.inventory);
+    expect(c.service.inventory.expected.pipeline).toEqual([{ exchange: 'binance', symbol: 'BTC/USDT:USDT', data_type: 'oi', host: 'pipeline-1' }]);
+    expect(c.service.heartbeat).toEqual(d.service.heartbeat);
+  });
+});
+
+describe('inventory settings', () => {
+  it('refuses an expected source whose exchange is not in validation.exchanges, naming the key', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'collector-config-inventory-'));
+    const file = join(dir, 'c.yaml');
+    writeFileSync(file, 'inventory:\n  expected:\n    exchanges: [{ exchange: kraken, host: h }]\n');
+    expect(() => loadConfig({ COLLECTOR_CONFIG: file })).toThrow(/inventory\.expected\.exchanges\.0\.exchange: "kraken" is not in validation\.exchanges/);
+    writeFileSync(file, 'inventory:\n  expected:\n    daemons: [{ host: h }]\n');
+    expect(() => loadConfig({ COLLECTOR_CONFIG: file })).toThrow(/inventory\.expected\.daemons\.0\.env/);
   });
 });

@@ -11,6 +11,7 @@ import {
   ConfigError,
   DEMO_SETTINGS,
   daemonOptionsSchema,
+  inventoryOptionsSchema,
   exchangeOptionsSchema,
   isLoopback,
   pipelineOptionsSchema,
@@ -79,6 +80,14 @@ const fileSchema = z.strictObject({
   exchanges: exchangeOptionsSchema.prefault({}),
   pipeline: pipelineOptionsSchema.prefault({}),
   trading: tradingOptionsSchema.prefault({}),
+  /** The source inventory: cadences, forgetting, expected sources (docs/configuration.md). */
+  inventory: inventoryOptionsSchema.prefault({}),
+  /** The collector's own heartbeat row (collector_heartbeat). */
+  heartbeat: z
+    .strictObject({
+      intervalMs: z.number().int().min(100).default(10_000),
+    })
+    .prefault({}),
   shutdown: z.strictObject({ drainTimeoutMs: z.number().int().min(0).default(10_000) }).prefault({}),
 });
 
@@ -158,6 +167,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): CollectorConfi
       problems.push(`${where}: exchanges.probes.${i}.exchange: "${p.exchange}" is not in validation.exchanges (${exchanges.join(', ')})`);
     }
   });
+  for (const list of ['exchanges', 'pipeline'] as const) {
+    file.inventory.expected[list].forEach((x, i) => {
+      if (!exchanges.includes(x.exchange)) {
+        problems.push(`${where}: inventory.expected.${list}.${i}.exchange: "${x.exchange}" is not in validation.exchanges (${exchanges.join(', ')})`);
+      }
+    });
+  }
   if (problems.length > 0) throw new ConfigError(`invalid configuration:\n  ${problems.join('\n  ')}`);
 
   return {
@@ -186,6 +202,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): CollectorConfi
       exchanges: file.exchanges,
       pipeline: file.pipeline,
       trading: file.trading,
+      inventory: file.inventory,
+      heartbeat: file.heartbeat,
     },
   };
 }

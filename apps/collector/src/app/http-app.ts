@@ -4,6 +4,7 @@ import { errorHandler, notFound } from './http/errors';
 import { ilpRoutes } from './http/ilp-routes';
 import { ingestRoutes } from './http/ingest-routes';
 import { opsRoutes } from './http/ops-routes';
+import { statusRoutes } from './http/status-routes';
 
 export type { HttpAppDeps } from './http/deps';
 
@@ -24,6 +25,7 @@ export function createHttpApp(deps: HttpAppDeps): express.Express {
     next();
   });
   app.use(opsRoutes(deps));
+  app.use(statusRoutes(deps));
   app.use(ingestRoutes(deps));
   app.use(ilpRoutes(deps));
   app.use(notFound);

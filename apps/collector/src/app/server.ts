@@ -1,4 +1,5 @@
 import { once } from 'node:events';
+import { join, resolve } from 'node:path';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
@@ -58,7 +59,10 @@ export async function startCollector(config: CollectorConfig, logger: Logger): P
 
   const sink = await createSink(config, metrics, logger);
   const onError = (error: Error, context: string) => logger.warn({ err: error, context }, `${context}: ${error.message}`);
-  const service = new CollectorService(options, sink.sink, metrics, onError);
+  const service = new CollectorService(options, sink.sink, metrics, onError, {
+    backlog: () => sink.details().spool,
+    inventoryFile: join(resolve(config.spool.dir), 'inventory.json'),
+  });
   let accepting = true;
   const app = createHttpApp({
     service,

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import {
   ENVIRONMENTS,
+  TradewatchError,
   ValidationError,
   nowMicros,
   parseDaemonStatus,
@@ -34,6 +35,47 @@ export interface DaemonCollectorDeps {
   /** env for rows of unreachable daemons whose target does not set one. */
   env: Environment;
   onError: ErrorReporter;
+  /** `tradewatch_daemon_poll_failures_total{reason}`. */
+  pollFailures?: { inc(labels: { reason: DaemonPollFailure }): void };
+}
+
+/** Why a poll failed: no answer (refused, DNS, timeout), a non-2xx answer, or a body that is not a valid status. */
+export type DaemonPollFailure = 'unreachable' | 'http_status' | 'malformed';
+
+/** A daemon's status endpoint could not be polled; `reason` is the counter's label. */
+export class DaemonPollError extends TradewatchError {
+  readonly code = 'daemon_poll_failed';
+  constructor(
+    readonly reason: DaemonPollFailure,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The URL as logged: user and password removed. */
+export function redactedUrl(url: string): string {
+  const u = new URL(url);
+  u.username = '';
+  u.password = '';
+  return u.toString();
+}
+
+/** fetch refuses URLs with credentials: they become a Basic Authorization header. */
+function requestOf(url: string): { url: string; headers: Record<string, string> } {
+  const u = new URL(url);
+  if (u.username === '' && u.password === '') return { url, headers: {} };
+  const basic = Buffer.from(`${decodeURIComponent(u.username)}:${decodeURIComponent(u.password)}`).toString('base64');
+  return { url: redactedUrl(url), headers: { authorization: `Basic ${basic}` } };
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    // JSON.parse's message quotes the body, which is not ours to log.
+    throw new ValidationError('daemon_metrics', [{ row: 0, path: '', message: 'the body is not JSON' }]);
+  }
 }
 
 /**
@@ -47,6 +89,8 @@ export class DaemonCollector implements Collector {
   private timer: NodeJS.Timeout | undefined;
   private readonly inFlight = new Set<Promise<void>>();
   private readonly busy = new Set<DaemonTarget>();
+  /** Targets whose last poll failed, with the reason (to log a failure once, not every poll). */
+  private readonly failing = new Map<DaemonTarget, DaemonPollFailure>();
 
   constructor(
     private readonly options: DaemonOptions,
@@ -71,7 +115,7 @@ export class DaemonCollector implements Collector {
       if (this.busy.has(target)) continue;
       this.busy.add(target);
       const p = this.poll(target)
-        .catch((e: Error) => this.deps.onError(e, `daemon ${target.url}`))
+        .catch((e: Error) => this.deps.onError(e, `daemon ${redactedUrl(target.url)}`))
         .finally(() => {
           this.busy.delete(target);
           this.inFlight.delete(p);
@@ -90,20 +134,38 @@ export class DaemonCollector implements Collector {
   private async fetchStatus(target: DaemonTarget): Promise<{ daemon: DaemonMetricsRow; exchanges: ExchangeStatusRow[] }> {
     const host = target.host ?? new URL(target.url).host;
     const env = target.env ?? this.deps.env;
-    let body: unknown;
+    const down = (reason: DaemonPollFailure, message: string) => {
+      this.pollFailed(target, reason, message);
+      return { daemon: this.downRow(host, env, message), exchanges: [] };
+    };
+    let text: string;
     try {
-      const res = await fetch(target.url, { signal: AbortSignal.timeout(this.options.timeoutMs) });
-      if (!res.ok) return { daemon: this.downRow(host, env, `status endpoint answered HTTP ${res.status}`), exchanges: [] };
-      body = await res.json();
+      const { url, headers } = requestOf(target.url);
+      const res = await fetch(url, { headers, signal: AbortSignal.timeout(this.options.timeoutMs) });
+      if (!res.ok) return down('http_status', `status endpoint answered HTTP ${res.status}`);
+      text = await res.text();
     } catch (error) {
-      return { daemon: this.downRow(host, env, `unreachable: ${errorText(error)}`), exchanges: [] };
+      return down('unreachable', `unreachable: ${errorText(error)}`);
     }
     try {
-      return parseDaemonStatus(body, { timestamp: new Date().toISOString(), host, env }, this.deps.validation);
+      const status = parseDaemonStatus(parseJson(text), { timestamp: new Date().toISOString(), host, env }, this.deps.validation);
+      this.failing.delete(target);
+      return status;
     } catch (error) {
       if (!(error instanceof ValidationError)) throw error;
-      return { daemon: this.downRow(host, env, `invalid status JSON: ${error.message}`), exchanges: [] };
+      return down('malformed', `invalid status JSON: ${error.message}`);
     }
+  }
+
+  /**
+   * Counts every failed poll; logs (through onError, at warn) when a daemon starts failing or
+   * fails for another reason, not at every poll of a daemon that stays down.
+   */
+  private pollFailed(target: DaemonTarget, reason: DaemonPollFailure, message: string): void {
+    this.deps.pollFailures?.inc({ reason });
+    if (this.failing.get(target) === reason) return;
+    this.failing.set(target, reason);
+    this.deps.onError(new DaemonPollError(reason, message), `daemon ${redactedUrl(target.url)}`);
   }
 
   private downRow(host: string, env: Environment, error: string): DaemonMetricsRow {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { TABLES, fetchEventSchema, tradingEventSchema, type ValidationOptions } from '@tradewatch/models';
+import { sourcesOpenApiPaths } from '../inventory/sources-openapi';
 import { METRIC_ROUTES } from './ingest-service';
 
 type JsonSchema = Record<string, unknown>;
@@ -85,6 +86,7 @@ export function openApiDocument(validation: ValidationOptions, version = '1.0.0'
       responses: { '200': { description: 'ready' }, '503': { description: 'not ready; the body says why' } },
     },
   };
+  Object.assign(paths, sourcesOpenApiPaths());
   paths['/openapi.json'] = text('This document', 'application/json');
   return {
     openapi: '3.1.0',

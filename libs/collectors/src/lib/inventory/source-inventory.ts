@@ -263,7 +263,7 @@ function entryId(kind: SourceKind, values: readonly string[]): string {
 
 function problemText(kind: SourceKind, last: Record<string, unknown>): string {
   if (kind === 'daemon') return typeof last['last_error'] === 'string' && last['last_error'] !== '' ? `not running: ${last['last_error']}` : 'not running';
-  if (kind === 'exchange') return 'disconnected';
+  if (kind === 'exchange') return typeof last['disconnected_at'] === 'number' ? `disconnected since ${formatIsoMicros(last['disconnected_at']).slice(0, 19).replace('T', ' ')} UTC` : 'disconnected';
   if (kind === 'pipeline') return `gap of ${Number(last['gap_duration_seconds'] ?? 0).toFixed(0)}s`;
   return 'problem';
 }

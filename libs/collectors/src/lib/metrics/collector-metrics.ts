@@ -22,6 +22,8 @@ export class CollectorMetrics {
   /** Failed QuestDB writes or queries, by error code. */
   readonly questdbErrors: Counter<'code'>;
   readonly httpRequests: Counter<'route' | 'status'>;
+  /** Failed polls of daemon status endpoints, by reason (unreachable, http_status, malformed). */
+  readonly daemonPollFailures: Counter<'reason'>;
 
   constructor(options: { defaultMetrics?: boolean } = {}) {
     this.registry = new Registry();
@@ -73,6 +75,13 @@ export class CollectorMetrics {
       labelNames: ['route', 'status'],
       registers,
     });
+    this.daemonPollFailures = new Counter({
+      name: 'tradewatch_daemon_poll_failures_total',
+      help: 'Failed polls of daemon status endpoints, by reason: unreachable (refused, DNS, timeout), http_status (non-2xx), malformed (not a valid status JSON).',
+      labelNames: ['reason'],
+      registers,
+    });
+    for (const reason of ['unreachable', 'http_status', 'malformed']) this.daemonPollFailures.inc({ reason }, 0);
     // Zero-initialise per-table series so dashboards and rate() see them before the first row.
     for (const table of TABLE_NAMES) {
       this.rowsAccepted.inc({ table }, 0);
