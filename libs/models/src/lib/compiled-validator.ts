@@ -4,8 +4,8 @@ import type { Column } from './columns';
 import { timestampProblem, type TimestampLimits } from './timestamp-limits';
 import type { ValidationOptions } from './validation-options';
 
-/** A row validator compiled once: the parsed row, or undefined when the row is not valid. */
-export type CompiledRowValidator = (input: unknown) => Record<string, unknown> | undefined;
+/** A row validator compiled once: the parsed row, or undefined when the row is not valid. `nowMs`: the clock, read once per batch. */
+export type CompiledRowValidator = (input: unknown, nowMs?: number) => Record<string, unknown> | undefined;
 
 interface CompileSpec {
   name: string;
@@ -35,13 +35,13 @@ export function compileRowValidator(spec: CompileSpec, schema: z.ZodType, option
       limits: { options, retentionDays: n === 'timestamp' ? spec.retentionDays : undefined, table: spec.name } as TimestampLimits,
     }));
   const rules = spec.rules as ((row: Record<string, unknown>, report: () => void) => void) | undefined;
-  return (input) => {
+  return (input, nowMs = options.now()) => {
     if (!check(input)) return undefined;
     const row = { ...(input as Record<string, unknown>) };
     for (const { name, limits } of timestamps) {
       const v = row[name];
       if (typeof v !== 'string') continue;
-      const micros = timestampProblem(v, limits);
+      const micros = timestampProblem(v, limits, nowMs);
       if (typeof micros === 'string') return undefined;
       row[name] = micros;
     }

@@ -24,13 +24,13 @@ export function oldestAcceptedMicros(retentionDays: number, nowMs: number): Epoc
 /**
  * Parses a timestamp and checks it can be stored and kept: the epoch micros, or a message saying
  * why not. Shared by the zod schema and the compiled validator, so both give the same answer.
+ * `nowMs` defaults to the options' clock; a batch passes it once (reading the clock costs µs on some VMs).
  */
-export function timestampProblem(text: string, limits: TimestampLimits): EpochMicros | string {
+export function timestampProblem(text: string, limits: TimestampLimits, nowMs: number = limits.options.now()): EpochMicros | string {
   const micros = parseIsoMicros(text);
   if (micros === undefined) return 'must be an ISO-8601 UTC timestamp such as 2026-01-31T12:00:00.000000Z';
   if (micros < 0) return 'is before 1970-01-01T00:00:00Z, which QuestDB cannot store';
   const o = limits.options;
-  const nowMs = o.now();
   if (micros > (nowMs + o.maxFutureSkewMs) * 1000) {
     return `is in the future (more than ${o.maxFutureSkewMs} ms ahead of the collector's clock)`;
   }

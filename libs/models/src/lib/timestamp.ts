@@ -5,24 +5,66 @@
  */
 export type EpochMicros = number;
 
-const ISO_UTC =
-  /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(Z|[+-]00:?00)$/;
+const DAY_MS = 86_400_000;
 
-/** Parses an ISO-8601 UTC timestamp keeping microseconds; `undefined` when it is not one. */
-export function parseIsoMicros(text: string): EpochMicros | undefined {
-  const m = ISO_UTC.exec(text);
-  if (!m) return undefined;
-  const [, y, mo, d, h, mi, s, frac] = m;
-  // Not Date.UTC(y, …): it reads years 0-99 as 1900-1999.
-  const check = new Date(0);
-  check.setUTCFullYear(+y, +mo - 1, +d);
-  check.setUTCHours(+h, +mi, +s, 0);
-  const ms = check.getTime();
-  // Date.UTC silently rolls 2026-02-30 over to March; a real calendar date round-trips.
-  if (check.getUTCMonth() !== +mo - 1 || check.getUTCDate() !== +d || +h > 23 || +mi > 59 || +s > 59) {
-    return undefined;
+/** Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil). */
+function daysFromCivil(y: number, m: number, d: number): number {
+  y -= m <= 2 ? 1 : 0;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146_097 + doe - 719_468;
+}
+
+const daysInMonth = (y: number, m: number) =>
+  m === 2 ? (y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0) ? 29 : 28) : m === 4 || m === 6 || m === 9 || m === 11 ? 30 : 31;
+
+/** The value of `n` ASCII digits at `at`, or -1 when one is not a digit. */
+function digits(text: string, at: number, n: number): number {
+  let v = 0;
+  for (let i = at; i < at + n; i++) {
+    const c = text.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return -1;
+    v = v * 10 + c;
   }
-  const micros = frac ? Number(frac.padEnd(6, '0').slice(0, 6)) : 0;
+  return v;
+}
+
+/**
+ * Parses an ISO-8601 UTC timestamp keeping microseconds; `undefined` when it is not one:
+ * `YYYY-MM-DD[T ]HH:MM:SS[.f{1,9}](Z|±00:00|±0000)`, a real calendar date (no 2026-02-30).
+ * Hand-written rather than a regex and Date: it runs for every timestamp of every row.
+ */
+export function parseIsoMicros(text: string): EpochMicros | undefined {
+  const n = text.length;
+  if (n < 20 || text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45 || text.charCodeAt(13) !== 58 || text.charCodeAt(16) !== 58) return undefined;
+  const t = text.charCodeAt(10);
+  if (t !== 84 && t !== 32) return undefined; // 'T' or ' '
+  const y = digits(text, 0, 4);
+  const mo = digits(text, 5, 2);
+  const d = digits(text, 8, 2);
+  const h = digits(text, 11, 2);
+  const mi = digits(text, 14, 2);
+  const sec = digits(text, 17, 2);
+  if (y < 0 || mo < 1 || mo > 12 || d < 1 || d > daysInMonth(y, mo) || h < 0 || h > 23 || mi < 0 || mi > 59 || sec < 0 || sec > 59) return undefined;
+  let i = 19;
+  let micros = 0;
+  if (text.charCodeAt(i) === 46) {
+    const start = ++i;
+    while (i < n && i - start < 10) {
+      const c = text.charCodeAt(i) - 48;
+      if (c < 0 || c > 9) break;
+      if (i - start < 6) micros = micros * 10 + c;
+      i++;
+    }
+    const count = i - start;
+    if (count < 1 || count > 9) return undefined;
+    for (let k = count; k < 6; k++) micros *= 10;
+  }
+  const zone = text.slice(i);
+  if (zone !== 'Z' && zone !== '+00:00' && zone !== '-00:00' && zone !== '+0000' && zone !== '-0000') return undefined;
+  const ms = daysFromCivil(y, mo, d) * DAY_MS + ((h * 60 + mi) * 60 + sec) * 1000;
   return ms * 1000 + micros;
 }
 

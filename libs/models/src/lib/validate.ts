@@ -36,11 +36,12 @@ export function validateRows<T extends TableName>(
   }
   const def = tableDef(table);
   const compiled = def.compiled(options);
+  const nowMs = options.now();
   const rows: Row<T>[] = [];
   const issues: FieldIssue[] = [];
   items.forEach((item, i) => {
     // The compiled validator accepts valid rows fast; zod, the definition, words the issues.
-    const fast = compiled(item);
+    const fast = compiled(item, nowMs);
     if (fast) {
       rows.push(fast as Row<T>);
       return;
