@@ -14,6 +14,7 @@ from tradewatch_testing.fake_exchange import OI_TIMESTAMPS, SERVER_TIME, TRADE_T
 
 BTC, ETH = "BTC/USDT:USDT", "ETH/USDT:USDT"
 STALL = 0.4  # seconds the fake exchange waits before answering open interest (a latency to measure)
+HANG = 10.0  # a stalled answer: far longer than the exchange timeout (1.5 s), even on a loaded machine
 
 
 def iso(ms):
@@ -52,7 +53,7 @@ def sync_session(exchange, fake):
     fake.fail("/v5/market/recent-trade", status=429)
     with pytest.raises(ccxt.RateLimitExceeded):
         exchange.fetch_trades(BTC)
-    fake.fail("/v5/market/recent-trade", stall=3.0)  # longer than exchange.timeout
+    fake.fail("/v5/market/recent-trade", stall=HANG)  # longer than exchange.timeout
     with pytest.raises(ccxt.RequestTimeout):
         exchange.fetchTrades(BTC)
 
@@ -66,7 +67,7 @@ async def async_session(exchange, fake):
         fake.fail("/v5/market/recent-trade", status=429)
         with pytest.raises(ccxt.RateLimitExceeded):
             await exchange.fetch_trades(BTC)
-        fake.fail("/v5/market/recent-trade", stall=3.0)
+        fake.fail("/v5/market/recent-trade", stall=HANG)
         with pytest.raises(ccxt.RequestTimeout):
             await exchange.fetchTrades(BTC)
     finally:
@@ -93,7 +94,7 @@ def test_calls_report_fetch_events_and_api_calls_that_end_in_questdb(flavour, co
     ]
     assert all(c["exchange"] == "bybit" and c["host"] == host and c["env"] == "dev" for c in reporter.calls)
     assert reporter.calls[0]["latency_ms"] >= STALL * 1000
-    assert 1000 <= reporter.calls[5]["latency_ms"] < 3000  # the timeout (1.5 s), not the stall
+    assert 1500 <= reporter.calls[5]["latency_ms"] < HANG * 1000  # the timeout (1.5 s), not the stall
 
     got = [(f["symbol"], f["data_type"], f["records"], f["data_timestamp"]) for f in reporter.fetches]
     assert got == [
@@ -134,3 +135,33 @@ def test_instrumenting_twice_reports_once(fake, collector):
         reporter.flush(timeout=30)
     assert [c["method"] for c in reporter.calls] == ["fetchTrades"]  # loadMarkets inside is not a separate call
     assert len(reporter.fetches) == 1
+
+
+def test_watch_calls_of_ccxt_pro_report_too(fake, collector, questdb):
+    import ccxt.pro
+
+    from tradewatch_testing.fake_exchange import start_ws
+
+    host = unique_name("py-ccxt-pro")
+
+    async def session(exchange):
+        runner = await start_ws(exchange)
+        try:
+            return await exchange.watch_trades(BTC)  # ccxt.pro: a sync method that returns a coroutine
+        finally:
+            await exchange.close()
+            await runner.cleanup()
+
+    with RecordingReporter(collector.url, flush_interval=0.2) as reporter:
+        exchange = instrument_ccxt(fake.configure(ccxt.pro.bybit({"timeout": 5000})), reporter, host=host, env="dev")
+        trades = asyncio.run(session(exchange))
+        reporter.flush(timeout=60)
+    assert len(trades) == 3
+    assert [(c["method"], c["outcome"]) for c in reporter.calls] == [("watchTrades", "ok")]
+    assert [(f["symbol"], f["data_type"], f["records"], f["data_timestamp"]) for f in reporter.fetches] == [
+        (BTC, "trades", 3, iso(max(TRADE_TIMES))),
+    ]
+    rows = questdb.wait_for(
+        f"SELECT method, outcome, sum(calls) calls FROM exchange_api_calls WHERE host = '{host}'", lambda r: bool(r) and r[0]["calls"] == 1
+    )
+    assert [(r["method"], r["outcome"], r["calls"]) for r in rows] == [("watchTrades", "ok", 1)]

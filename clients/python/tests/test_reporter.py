@@ -26,8 +26,10 @@ def daemon_rows(host, n, start=0):
 
 
 def stored(questdb, host, expected, timeout=60):
-    """Waits until `expected` rows of `host` are in daemon_metrics; returns (count, distinct ts, values)."""
-    sql = f"SELECT count() n, count_distinct(timestamp) d, sum(memory_rss_bytes) s FROM daemon_metrics WHERE host = '{host}'"
+    """Waits until `expected` rows of `host` are in daemon_metrics; returns (count, distinct ts, values).
+    Only running=true rows are ours: the collector adds a running=false "silent" row for a source
+    that stops reporting (its inventory), e.g. while it was down."""
+    sql = f"SELECT count() n, count_distinct(timestamp) d, sum(memory_rss_bytes) s FROM daemon_metrics WHERE host = '{host}' AND running"
     rows = questdb.wait_for(sql, lambda r: bool(r) and r[0]["n"] >= expected, timeout)
     return rows[0] if rows else {"n": 0, "d": 0, "s": None}
 
@@ -143,7 +145,7 @@ def test_503_retry_after_is_honoured(collector, questdb):
     host = unique_name("py-503")
     gate = _Gate(collector.url, retry_after=2)
     try:
-        with Reporter(gate.url, batch_size=10, flush_interval=0.1, retry_base=0.05) as r:
+        with Reporter(gate.url, batch_size=10, flush_interval=0.1, retry_base=0.05, request_timeout=120) as r:
             for row in daemon_rows(host, 10):
                 r.daemon(row)
             r.flush(timeout=60)
@@ -171,7 +173,7 @@ from datetime import datetime, timedelta, timezone
 from tradewatch import Reporter
 url, host = sys.argv[1], sys.argv[2]
 base = datetime.now(timezone.utc).replace(microsecond=0) - timedelta(hours=1)
-r = Reporter(url, batch_size=10_000, flush_interval=3600)  # nothing is sent before exit
+r = Reporter(url, batch_size=10_000, flush_interval=3600, close_timeout=120)  # nothing is sent before exit
 for i in range(200):
     r.daemon({"timestamp": base + timedelta(milliseconds=i), "host": host, "env": "dev", "running": True, "memory_rss_bytes": i})
 print("handed over", r.sent, flush=True)
@@ -219,3 +221,16 @@ def test_full_buffer_without_spill_blocks_then_raises_buffer_full():
     with pytest.raises(Exception) as e:
         r.close(timeout=0.2)
     assert "5 row(s) still undelivered" in str(e.value)
+
+
+def test_an_idle_connection_closed_by_the_collector_is_reopened_without_a_retry(collector, questdb):
+    host = unique_name("py-idle")
+    with Reporter(collector.url, flush_interval=0.1) as r:
+        rows = daemon_rows(host, 2)
+        r.daemon(rows[0])
+        r.flush(timeout=60)
+        time.sleep(6.5)  # longer than Node's keep-alive timeout (5 s): the collector closes the connection
+        r.daemon(rows[1])
+        r.flush(timeout=60)
+        assert (r.sent, r.retried, r.refused) == (2, 0, 0)
+    assert stored(questdb, host, 2) == {"n": 2, "d": 2, "s": 1}

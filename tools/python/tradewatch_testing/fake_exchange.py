@@ -2,6 +2,7 @@
 load_markets (linear markets only), fetchOpenInterest, fetchFundingRate(s), fetchTrades and fetchTicker.
 Tests can make a path answer with an HTTP status or stall (see ``FakeBybit.fail``)."""
 
+import asyncio
 import json
 import threading
 import time
@@ -113,8 +114,9 @@ class FakeBybit:
         self._failures[path] = (status, stall)
 
     def configure(self, exchange: Any) -> Any:
-        """Points a ccxt bybit instance (sync or async) at this server, linear markets only."""
-        exchange.urls["api"] = {key: self.url for key in exchange.urls["api"]}
+        """Points a ccxt bybit instance (sync, async or pro) at this server, linear markets only.
+        A pro instance's WebSocket URLs are left alone (see ``start_ws``)."""
+        exchange.urls["api"] = {key: (url if key == "ws" else self.url) for key, url in exchange.urls["api"].items()}
         exchange.options["fetchMarkets"] = {"types": ["linear"]}
         exchange.enableRateLimit = False
         return exchange
@@ -122,3 +124,43 @@ class FakeBybit:
     def close(self) -> None:
         self._server.shutdown()
         self._server.server_close()
+
+
+async def start_ws(exchange: Any) -> Any:
+    """A WebSocket server answering like Bybit's public linear stream (in the running event loop):
+    each ``publicTrade.<id>`` subscription is acknowledged and answered with a snapshot of the
+    trades of ``TRADE_TIMES``. Points the ccxt.pro ``exchange`` at it; returns the aiohttp runner
+    (``await runner.cleanup()`` to stop)."""
+    from aiohttp import WSMsgType, web  # a dependency of ccxt
+
+    async def stream(request: Any) -> Any:
+        ws = web.WebSocketResponse()
+        await ws.prepare(request)
+        async for msg in ws:
+            if msg.type != WSMsgType.TEXT:
+                continue
+            body = json.loads(msg.data)
+            if body.get("op") == "ping":
+                await ws.send_json({"success": True, "ret_msg": "pong", "op": "ping", "conn_id": "fake"})
+            if body.get("op") != "subscribe":
+                continue
+            await ws.send_json({"success": True, "ret_msg": "", "op": "subscribe", "conn_id": "fake", "req_id": body.get("req_id")})
+            for topic in body.get("args", []):
+                market_id = topic.split(".")[1]
+                trades = [
+                    {"T": t, "s": market_id, "S": "Buy", "v": "0.001", "p": "16578.50", "L": "PlusTick", "i": f"trade-{i}", "BT": False}
+                    for i, t in enumerate(TRADE_TIMES)
+                ]
+                await ws.send_json({"topic": topic, "type": "snapshot", "ts": SERVER_TIME, "data": trades})
+        return ws
+
+    app = web.Application()
+    app.router.add_get("/v5/public/linear", stream)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    exchange.urls["api"]["ws"]["public"]["linear"] = f"ws://127.0.0.1:{port}/v5/public/linear"
+    await asyncio.sleep(0)
+    return runner

@@ -9,6 +9,10 @@ from typing import Any, Dict, List, Optional
 from urllib.parse import urlsplit
 
 
+# What a reused keep-alive connection the server has closed meanwhile fails with.
+_STALE = (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError)
+
+
 @dataclass
 class Answer:
     status: int
@@ -54,14 +58,14 @@ class Transport:
     def post(self, path: str, items: List[Dict[str, Any]]) -> Answer:
         """POSTs a JSON array. Raises OSError/HTTPException on network failure (the caller retries)."""
         body = json.dumps(items, separators=(",", ":")).encode()
-        conn = self._connection()
+        reused = self._conn is not None
         try:
-            conn.request("POST", f"{self._base}{path}", body=body, headers=self._headers)
-            res = conn.getresponse()
-            raw = res.read()
-        except Exception:
-            self.close()
-            raise
+            res, raw = self._exchange(path, body)
+        except _STALE:
+            if not reused:
+                raise
+            # The server closed the idle keep-alive connection (Node closes them after 5 s): a new one.
+            res, raw = self._exchange(path, body)
         if res.getheader("Connection", "").lower() == "close":
             self.close()
         try:
@@ -69,6 +73,16 @@ class Transport:
         except ValueError:
             parsed = raw.decode("utf-8", "replace")
         return Answer(res.status, parsed, parse_retry_after(res.getheader("Retry-After")))
+
+    def _exchange(self, path: str, body: bytes) -> "tuple[http.client.HTTPResponse, bytes]":
+        conn = self._connection()
+        try:
+            conn.request("POST", f"{self._base}{path}", body=body, headers=self._headers)
+            res = conn.getresponse()
+            return res, res.read()
+        except Exception:
+            self.close()
+            raise
 
     def close(self) -> None:
         if self._conn is not None:

@@ -124,27 +124,8 @@ class _Instrument:
             logger.error("tradewatch: instrument_ccxt: could not report %s: %s", event.get("method", "fetch"), e)
 
     def wrap(self, method: str, fn: Callable[..., Any]) -> Callable[..., Any]:
-        if inspect.iscoroutinefunction(fn):
-            @functools.wraps(fn)
-            async def async_wrapper(*args: Any, **kwargs: Any) -> Any:
-                if _inside.get():
-                    return await fn(*args, **kwargs)
-                token = _inside.set(True)
-                started = time.perf_counter()
-                try:
-                    result = await fn(*args, **kwargs)
-                except BaseException as e:
-                    if not isinstance(e, asyncio.CancelledError):
-                        await _off_loop(self.report, method, args, kwargs, started, None, e)
-                    raise
-                finally:
-                    _inside.reset(token)
-                await _off_loop(self.report, method, args, kwargs, started, result, None)
-                return result
-
-            async_wrapper.__tradewatch_wrapped__ = fn  # type: ignore[attr-defined]
-            return async_wrapper
-
+        # One wrapper for sync and async ccxt: an async method (or a sync one that returns a
+        # coroutine, as some ccxt.pro watch* do) is timed until its awaitable completes.
         @functools.wraps(fn)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             if _inside.get():
@@ -158,11 +139,27 @@ class _Instrument:
                 raise
             finally:
                 _inside.reset(token)
+            if inspect.isawaitable(result):
+                return self._finish(method, args, kwargs, started, result)
             self.report(method, args, kwargs, started, result, None)
             return result
 
         wrapper.__tradewatch_wrapped__ = fn  # type: ignore[attr-defined]
         return wrapper
+
+    async def _finish(self, method: str, args: Tuple[Any, ...], kwargs: Dict[str, Any], started: float, awaitable: Any) -> Any:
+        token = _inside.set(True)
+        try:
+            result = await awaitable
+        except asyncio.CancelledError:
+            raise  # the caller gave up: not an outcome of the exchange
+        except Exception as e:
+            await _off_loop(self.report, method, args, kwargs, started, None, e)
+            raise
+        finally:
+            _inside.reset(token)
+        await _off_loop(self.report, method, args, kwargs, started, result, None)
+        return result
 
 
 async def _off_loop(report: Callable[..., None], *args: Any) -> None:
