@@ -14,6 +14,8 @@ export const THRESHOLDS = {
   /** No OI fetch row for this long counts as stalled (OI cadence is 5 minutes). */
   oiStalledMinutes: 15,
   drawdownPercent: { warning: 5, critical: 10 },
+  /** The collector writes a heartbeat every 10 s; none in QuestDB for this long pages someone. */
+  heartbeatStaleSeconds: 120,
 } as const;
 
 export type Severity = 'warning' | 'critical';

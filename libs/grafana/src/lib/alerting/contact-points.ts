@@ -36,7 +36,7 @@ export function contactPointBuilders(): alerting.ContactPointBuilder[] {
 }
 
 /** Labels that name what is at fault; notifications are grouped by alert name and these. */
-export const FAULT_LABELS = ['host', 'exchange', 'data_type', 'strategy'] as const;
+export const FAULT_LABELS = ['host', 'exchange', 'data_type', 'strategy', 'collector'] as const;
 
 /** Root policy: group by alert and fault; `critical` to all channels, `warning` to Telegram. */
 export function notificationPolicyBuilder(): alerting.NotificationPolicyBuilder {

@@ -43,8 +43,10 @@ export async function dryRun(client: MetricsClient, nowMs = Date.now(), groups: 
           history.push(new Map([...past].map(([k, r]) => [k, r.condition])));
         }
       }
-      // No series at all: Grafana applies noDataState, which is OK for every rule here.
-      if (now.size === 0) out.push({ rule, group: group.name, labels: {}, value: null, state: 'normal', noData: true });
+      // No series at all: Grafana applies noDataState (OK unless the rule says Alerting).
+      if (now.size === 0) {
+        out.push({ rule, group: group.name, labels: {}, value: null, state: rule.noDataState === 'Alerting' ? 'firing' : 'normal', noData: true });
+      }
       for (const [key, r] of now) {
         const held = history.every((h) => h.get(key) === true);
         const state: AlertState = !r.condition ? 'normal' : held ? 'firing' : 'pending';

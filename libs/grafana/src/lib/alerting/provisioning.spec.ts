@@ -18,6 +18,7 @@ const allRules = rules.groups.flatMap((g) => g.rules);
 describe('alerting provisioning files', () => {
   it('parse and fit Grafana file provisioning (apiVersion 1, groups with folder and duration interval)', () => {
     expect(rules.groups.map((g) => [g.name, g.folder, g.interval])).toEqual([
+      ['collector', 'Tradewatch', '30s'],
       ['daemons', 'Tradewatch', '30s'],
       ['exchanges', 'Tradewatch', '30s'],
       ['pipeline', 'Tradewatch', '1m'],
@@ -27,9 +28,10 @@ describe('alerting provisioning files', () => {
 
   it('have every rule the spec names', () => {
     expect(allRules.map((r) => r.title)).toEqual([
+      'Collector heartbeat missing',
       'Daemon down or stale', 'Daemon memory high', 'Daemon CPU high', 'Daemon error rate high',
       'Exchange disconnected', 'Exchange feed stale', 'Exchange latency high', 'Exchange reconnect storm',
-      'Pipeline data gap', 'OI fetches stalled', 'Strategy drawdown warning', 'Strategy drawdown critical',
+      'Pipeline data gap', 'OI fetches stalled', 'Strategy drawdown warning', 'Strategy drawdown critical', 'Strategy silent',
     ]);
   });
 
@@ -63,8 +65,8 @@ describe('alerting provisioning files', () => {
   it('give each rule a severity, summary and description, and a link to an existing dashboard panel', () => {
     for (const rule of allRules) {
       expect(['warning', 'critical']).toContain(rule.labels['severity']);
-      expect(rule.annotations['summary']).toMatch(/\{\{ \$labels\.(host|exchange|strategy|data_type) \}\}/);
-      expect(rule.annotations['description']).toMatch(/\{\{ \$labels\.(host|exchange|strategy) \}\}/);
+      expect(rule.annotations['summary']).toMatch(/\{\{ \$labels\.(host|exchange|strategy|data_type|collector) \}\}/);
+      expect(rule.annotations['description']).toMatch(/\{\{ \$labels\.(host|exchange|strategy|collector) \}\}/);
       const dashboard = DASHBOARDS.find((d) => d.uid === rule.annotations['__dashboardUid__']);
       const panelIds = (dashboard?.build().panels ?? []).map((p) => String(p.id));
       expect({ rule: rule.uid, linked: panelIds.includes(rule.annotations['__panelId__']) }).toEqual({ rule: rule.uid, linked: true });
@@ -101,6 +103,10 @@ describe('alerting provisioning files', () => {
     const r = ruleFileSchema.safeParse(broken);
     expect(r.success).toBe(false);
     expect(r.error?.issues.map((i) => i.path.join('.'))).toEqual(expect.arrayContaining(['groups.0.interval', 'groups.0.rules.0']));
+  });
+
+  it('treat no data as OK everywhere except the heartbeat rule, which alone pages on no data', () => {
+    expect(allRules.filter((r) => r.noDataState !== 'OK').map((r) => [r.uid, r.noDataState])).toEqual([['tw-collector-heartbeat', 'Alerting']]);
   });
 
   it('one source of truth: the rules in the file are the RULE_GROUPS definitions', () => {

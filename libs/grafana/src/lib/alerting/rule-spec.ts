@@ -25,6 +25,12 @@ export interface AlertRuleSpec {
   threshold: ThresholdSpec;
   /** How long the condition must hold before the alert fires (`0s` fires at once). */
   for: string;
+  /**
+   * What a query without any series means (Grafana's noDataState). Default `OK`: the collector
+   * writes explicit rows for silent sources, so rules fire on data. Only the heartbeat rule,
+   * which watches the pipeline itself, treats no data as alerting.
+   */
+  noDataState?: 'OK' | 'Alerting';
   summary: string;
   description: string;
   /** The dashboard panel that shows what the rule watches. */

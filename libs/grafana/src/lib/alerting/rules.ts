@@ -1,11 +1,13 @@
 import { exchangeDashboard, healthDashboard, pipelineDashboard, tradingDashboard } from '../dashboards';
 import { counterIncrease } from '../sql/counter-rate';
-import { daemon as d, exchange as x, literal, pipeline as p, trading as t } from '../sql/registry-sql';
+import { daemon as d, exchange as x, heartbeat as hb, literal, pipeline as p, trading as t } from '../sql/registry-sql';
 import { THRESHOLDS } from '../thresholds';
 import type { RuleGroupSpec } from './rule-spec';
 
-// How far back a "latest state" rule looks: a daemon or feed silent for longer drops out of the
-// result (and its alert returns to normal), so keep it long; LATEST ON makes the extra days cheap.
+// How far back a "latest state" rule looks. A silent source does not drop out: the collector's
+// inventory keeps writing explicit silence rows for it (daemon running=false, feed
+// connected=false, pipeline gap, strategy row without figures), so these rules fire on data and
+// keep firing; the window only bounds the scan. LATEST ON makes the extra days cheap.
 const LATEST_WINDOW_S = 7 * 86_400;
 const inRange = (col = 'timestamp') => `$__timeFilter(${col})`;
 const stale = THRESHOLDS.staleSeconds;
@@ -30,6 +32,28 @@ const sustainedAverage = (table: string, labels: string, column: string) =>
  */
 export const RULE_GROUPS: RuleGroupSpec[] = [
   {
+    name: 'collector',
+    interval: '30s',
+    rules: [
+      {
+        uid: 'tw-collector-heartbeat',
+        title: 'Collector heartbeat missing',
+        severity: 'critical',
+        sql: `SELECT $__toTime AS time, collector, env, datediff('s', timestamp, $__toTime) AS value
+              FROM ${latest(`${hb}`, `${hb.c.timestamp}, ${hb.c.collector}, ${hb.c.env}`, `${hb.c.collector}, ${hb.c.env}`)}`,
+        windowSeconds: LATEST_WINDOW_S,
+        reducer: 'last',
+        threshold: { type: 'gt', params: [THRESHOLDS.heartbeatStaleSeconds] },
+        for: '0s',
+        // No heartbeat at all in QuestDB: no collector, no shipping or no QuestDB. Page.
+        noDataState: 'Alerting',
+        summary: 'No heartbeat from collector {{ $labels.collector }} for {{ $values.B.Value }} s',
+        description: `The newest heartbeat of collector {{ $labels.collector }} ({{ $labels.env }}) in QuestDB is older than ${THRESHOLDS.heartbeatStaleSeconds} s (it writes one every 10 s): the collector is down, its shipper is stuck or QuestDB stalled. With no heartbeat at all the rule fires without labels.`,
+        panel: { dashboard: healthDashboard, title: 'Collector heartbeat age' },
+      },
+    ],
+  },
+  {
     name: 'daemons',
     interval: '30s',
     rules: [
@@ -45,7 +69,7 @@ export const RULE_GROUPS: RuleGroupSpec[] = [
         threshold: { type: 'gt', params: [0] },
         for: '0s',
         summary: 'Daemon {{ $labels.host }} ({{ $labels.env }}) is down or stale',
-        description: `Daemon {{ $labels.host }} in {{ $labels.env }} reported running = false (value 2) or sent no status sample for ${stale} s (value 1).`,
+        description: `Daemon {{ $labels.host }} in {{ $labels.env }} reported running = false, or the collector marked it silent (value 2; its last error says "silent: no report for …"), or sent no status sample for ${stale} s (value 1).`,
         panel: { dashboard: healthDashboard, title: 'Running state' },
       },
       {
@@ -165,8 +189,12 @@ export const RULE_GROUPS: RuleGroupSpec[] = [
         uid: 'tw-pipeline-oi-stalled',
         title: 'OI fetches stalled',
         severity: 'critical',
-        sql: `SELECT $__toTime AS time, exchange, host, datediff('s', timestamp, $__toTime) / 60.0 AS value
-              FROM ${latest(`${p}`, `${p.c.timestamp}, ${p.c.exchange}, ${p.c.host}`, `${p.c.exchange}, ${p.c.host}`, `${inRange()} AND ${p.c.data_type} = ${literal('oi')}`)}`,
+        // A silence row (gap, nothing fetched) is not a fetch: the series was last active
+        // gap_duration_seconds before it, so the minutes keep growing while the silence lasts.
+        sql: `SELECT $__toTime AS time, exchange, host,
+                (datediff('s', timestamp, $__toTime)
+                 + CASE WHEN ${p.c.gap_detected} AND ${p.c.records_count} = 0 THEN coalesce(${p.c.gap_duration_seconds}, 0) ELSE 0 END) / 60.0 AS value
+              FROM ${latest(`${p}`, `${p.c.timestamp}, ${p.c.exchange}, ${p.c.host}, ${p.c.gap_detected}, ${p.c.records_count}, ${p.c.gap_duration_seconds}`, `${p.c.exchange}, ${p.c.host}`, `${inRange()} AND ${p.c.data_type} = ${literal('oi')}`)}`,
         windowSeconds: LATEST_WINDOW_S,
         reducer: 'last',
         threshold: { type: 'gt', params: [THRESHOLDS.oiStalledMinutes] },
@@ -207,6 +235,21 @@ export const RULE_GROUPS: RuleGroupSpec[] = [
         summary: `Strategy {{ $labels.strategy }} drawdown above ${THRESHOLDS.drawdownPercent.critical} %`,
         description: 'Strategy {{ $labels.strategy }} ({{ $labels.env }}) is {{ humanize $values.B.Value }} % below its peak equity.',
         panel: { dashboard: tradingDashboard, title: 'Drawdown' },
+      },
+      {
+        uid: 'tw-trading-silent',
+        title: 'Strategy silent',
+        severity: 'critical',
+        // The collector writes a row without figures (position_size NULL) for a silent strategy.
+        sql: `SELECT $__toTime AS time, strategy, symbol, venue, env, CASE WHEN ${t.c.position_size} IS NULL THEN 1 ELSE 0 END AS value
+              FROM ${latest(`${t}`, `${t.c.timestamp}, ${t.c.strategy}, ${t.c.symbol}, ${t.c.venue}, ${t.c.env}, ${t.c.position_size}`, `${t.c.strategy}, ${t.c.symbol}, ${t.c.venue}, ${t.c.env}`)}`,
+        windowSeconds: LATEST_WINDOW_S,
+        reducer: 'last',
+        threshold: { type: 'gt', params: [0] },
+        for: '0s',
+        summary: 'Strategy {{ $labels.strategy }} ({{ $labels.symbol }} on {{ $labels.venue }}) stopped reporting',
+        description: 'The collector marked strategy {{ $labels.strategy }} ({{ $labels.env }}) silent on {{ $labels.symbol }} / {{ $labels.venue }}: no report within its cadence × tolerance. Its PnL and exposure are unknown.',
+        panel: { dashboard: tradingDashboard, title: 'PnL now' },
       },
     ],
   },

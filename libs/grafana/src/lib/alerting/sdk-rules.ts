@@ -47,7 +47,7 @@ export function ruleBuilder(group: RuleGroupSpec, rule: AlertRuleSpec): alerting
             .conditions([{ evaluator: { type: rule.threshold.type, params: rule.threshold.params } }]),
         ),
     )
-    .noDataState('OK')
+    .noDataState(rule.noDataState ?? 'OK')
     .execErrState('Error')
     .forDuration(rule.for)
     .labels({ severity: rule.severity })

@@ -3,8 +3,8 @@ import { defineDashboard } from '../dashboard-kit';
 import { statPanel, tablePanel, timeSeriesPanel, trafficLightPanel } from '../panels';
 import { average } from '../sql/aggregates';
 import { PER_MINUTE, perTime, rollupCounterIncrease } from '../sql/counter-rate';
-import { rollupSeriesQuery, tableQuery } from '../sql/questdb-query';
-import { daemon as d, daemon1m as d1 } from '../sql/registry-sql';
+import { rollupSeriesQuery, tableQuery, timeSeriesQuery } from '../sql/questdb-query';
+import { daemon as d, daemon1m as d1, heartbeat as hb } from '../sql/registry-sql';
 import { variableFilters } from '../sql/variables';
 import { THRESHOLDS } from '../thresholds';
 import { columnVariable, envVariable } from '../variables';
@@ -28,12 +28,41 @@ const counterPerMinute = (counter: 'fetches' | 'errors', alias: string) =>
 export const healthDashboard = defineDashboard({
   uid: 'tradewatch-health',
   title: 'Tradewatch / Health',
-  description: 'Data-pipeline daemons: running state, uptime, memory, CPU, errors and fetch rate.',
+  description: 'Data-pipeline daemons: running state, uptime, memory, CPU, errors and fetch rate; the collectors\' own heartbeat.',
   file: 'health',
   refresh: '30s',
   from: 'now-6h',
   variables: [envVariable(), columnVariable(d, 'host', 'Host', ['env'])],
   panels: [
+    statPanel({
+      title: 'Collector heartbeat age',
+      description: `Seconds since each collector's newest heartbeat reached QuestDB (written every 10 s through the spool); over ${THRESHOLDS.heartbeatStaleSeconds} s the collector, its shipper or QuestDB is stuck.`,
+      span: 12,
+      height: 5,
+      unit: units.Seconds,
+      field: 'age_seconds',
+      levels: { warning: THRESHOLDS.heartbeatStaleSeconds / 2, critical: THRESHOLDS.heartbeatStaleSeconds },
+      query: tableQuery(`
+        SELECT collector, datediff('s', timestamp, $__toTime) AS age_seconds FROM (
+          SELECT ${hb.c.timestamp}, ${hb.c.collector} FROM ${hb}
+          WHERE $__timeFilter(${hb.c.timestamp}) AND ${variableFilters(hb, ['env'])}
+          LATEST ON timestamp PARTITION BY ${hb.c.collector}, ${hb.c.env}
+        ) ORDER BY collector
+      `),
+    }),
+    timeSeriesPanel({
+      title: 'Spool backlog',
+      description: 'Rows each collector holds in its spool, not yet in QuestDB (from its heartbeat).',
+      span: 12,
+      height: 5,
+      unit: units.Short,
+      min: 0,
+      query: timeSeriesQuery(`
+        SELECT timestamp, ${hb.c.collector}, max(${hb.c.spool_backlog_rows}) AS backlog_rows
+        FROM ${hb} WHERE $__timeFilter(${hb.c.timestamp}) AND ${variableFilters(hb, ['env'])}
+        SAMPLE BY $__sampleByInterval
+      `),
+    }),
     trafficLightPanel({
       title: 'Running state',
       description: `Latest sample per daemon: UP, STALE (no sample for ${THRESHOLDS.staleSeconds} s before the end of the range) or DOWN (running = false).`,
