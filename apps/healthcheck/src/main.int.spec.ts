@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { nowMicros } from '@tradewatch/models';
+import { TABLE_NAMES, nowMicros } from '@tradewatch/models';
 import { MetricsClient } from '@tradewatch/questdb-client';
 import { runTsCli } from '@tradewatch/ops/testing';
 import { questDbUrl, uniqueName } from '@tradewatch/questdb-client/testing';
@@ -65,6 +65,12 @@ describe('healthcheck CLI exit status', () => {
     const { code, stdout, stderr } = await healthcheck(['--tables', 'daemon']);
     expect(code).toBe(2);
     expect(stdout).toBe('');
-    expect(stderr).toContain('healthcheck: --tables: unknown table "daemon"; valid tables: daemon_metrics, exchange_status, pipeline_metrics, trading_metrics');
+    expect(stderr).toBe(`healthcheck: --tables: unknown table "daemon"; valid tables: ${TABLE_NAMES.join(', ')}\n`);
+  });
+
+  it('names itself once on an unknown option', async () => {
+    const { code, stderr } = await healthcheck(['--bogus']);
+    expect(code).toBe(2);
+    expect(stderr).toBe("healthcheck: Unknown option '--bogus' (see healthcheck --help)\n");
   });
 });

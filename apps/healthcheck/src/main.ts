@@ -1,4 +1,4 @@
-import { HEALTH_HELP, OpsConfigError, exitCodeFor, parseHealthCommand, renderHealthJson, renderHealthTable, runHealthChecks } from '@tradewatch/ops';
+import { HEALTH_HELP, exitCodeFor, parseHealthCommand, renderHealthJson, renderHealthTable, runCli, runHealthChecks } from '@tradewatch/ops';
 
 /** Exit status: 0 healthy, 1 unhealthy, 2 misconfigured (for Docker/Kubernetes probes and scripts). */
 async function main(): Promise<number> {
@@ -12,10 +12,4 @@ async function main(): Promise<number> {
   return exitCodeFor(report);
 }
 
-main().then(
-  (code) => (process.exitCode = code),
-  (error: unknown) => {
-    process.stderr.write(`healthcheck: ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exitCode = error instanceof OpsConfigError ? 2 : 1;
-  },
-);
+void runCli('healthcheck', main);

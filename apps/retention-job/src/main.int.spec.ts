@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { TABLE_NAMES } from '@tradewatch/models';
 import { MetricsClient } from '@tradewatch/questdb-client';
 import { runTsCli, WORKSPACE_ROOT as root } from '@tradewatch/ops/testing';
 import { questDbUrl } from '@tradewatch/questdb-client/testing';
@@ -21,7 +22,7 @@ describe('retention-job CLI', () => {
     const { code, stdout } = await retentionJob(['--dry-run', '--status-file', statusFile]);
     expect(code).toBe(0);
     const lines = stdout.trim().split('\n').map((l) => JSON.parse(l) as { table: string; msg: string });
-    expect(lines.map((l) => l.table)).toEqual(['daemon_metrics', 'exchange_status', 'pipeline_metrics', 'trading_metrics']);
+    expect(lines.map((l) => l.table)).toEqual([...TABLE_NAMES]);
     for (const line of lines) expect(line.msg).toMatch(/^\w+: (nothing older than|would drop \d+ partition)/);
     expect(JSON.parse(await readFile(statusFile, 'utf8'))).toMatchObject({ ok: true });
     expect((await retentionJob(['--check-status', statusFile])).code).toBe(0);
@@ -35,6 +36,31 @@ describe('retention-job CLI', () => {
     const check = await retentionJob(['--check-status', statusFile]);
     expect(check.code).toBe(1);
     expect(check.stdout).toMatch(/failed: .*unreachable/);
+  });
+
+  it('logs a plain failure as one human line on request (LOG_FORMAT=pretty): no JSON, no stack', async () => {
+    const { code, stdout } = await retentionJob([], { QUESTDB_URL: 'http://127.0.0.1:9', LOG_FORMAT: 'pretty' });
+    expect(code).toBe(1);
+    const lines = stdout.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^\[\d\d:\d\d:\d\d\] ERROR: retention run failed: QuestDB at http:\/\/127\.0\.0\.1:9 is unreachable/);
+    expect(stdout).not.toMatch(/\bat \S+ \(|"level"/);
+  });
+
+  it('names itself once in an error and exits 2 on an unknown option or LOG_FORMAT', async () => {
+    const unknown = await retentionJob(['--bogus']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toBe("retention-job: Unknown option '--bogus' (see retention-job --help)\n");
+    const format = await retentionJob(['--dry-run'], { LOG_FORMAT: 'xml' });
+    expect(format.code).toBe(2);
+    expect(format.stderr).toBe('retention-job: LOG_FORMAT: "xml" is not one of json, pretty\n');
+  });
+
+  it('documents its exit codes in --help', async () => {
+    const { code, stdout } = await retentionJob(['--help']);
+    expect(code).toBe(0);
+    expect(stdout).toContain('Exit status: 0 ');
+    expect(stdout).toContain('2 misconfigured');
   });
 
   it('exits 2 on a bad flag value', async () => {

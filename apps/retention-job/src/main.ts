@@ -1,13 +1,14 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import pino from 'pino';
 import { RestClient } from '@tradewatch/questdb-client';
 import {
-  OpsConfigError,
   RETENTION_HELP,
+  cliLogger,
   checkStatusFile,
   formatDuration,
   parseRetentionCommand,
+  logFormat,
   registryRetention,
+  runCli,
   runRetention,
   writeStatusFile,
 } from '@tradewatch/ops';
@@ -24,7 +25,7 @@ async function main(): Promise<number> {
     return healthy ? 0 : 1;
   }
 
-  const log = pino({ name: 'retention-job', level: process.env['LOG_LEVEL'] ?? 'info' });
+  const log = cliLogger('retention-job', { format: logFormat(process.env, process.stdout.isTTY === true), level: process.env['LOG_LEVEL'] ?? 'info' });
   const rest = new RestClient(command.connection);
   const stop = new AbortController();
   for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => stop.abort());
@@ -56,10 +57,4 @@ async function main(): Promise<number> {
   return 0;
 }
 
-main().then(
-  (code) => (process.exitCode = code),
-  (error: unknown) => {
-    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
-    process.exitCode = error instanceof OpsConfigError ? 2 : 1;
-  },
-);
+void runCli('retention-job', main);

@@ -2,6 +2,8 @@ export * from './lib/errors';
 export * from './lib/cli/duration';
 export * from './lib/cli/args';
 export * from './lib/cli/questdb-env';
+export * from './lib/cli/cli-main';
+export * from './lib/cli/cli-logger';
 export * from './lib/retention/partitions';
 export * from './lib/retention/retention';
 export * from './lib/retention/retention-run';

@@ -3,7 +3,7 @@
  * range through QuestDB's /exp endpoint, with progress on stderr. Exit 0 done, 1 failed, 2 bad
  * arguments.
  */
-import { EXPORT_HELP, OpsConfigError, ProgressDisplay, exportCsv, parseExportCommand } from '@tradewatch/ops';
+import { EXPORT_HELP, ProgressDisplay, exportCsv, parseExportCommand, runCli } from '@tradewatch/ops';
 import { formatIsoMicros } from '@tradewatch/models';
 
 async function main(): Promise<number> {
@@ -19,10 +19,4 @@ async function main(): Promise<number> {
   return 0;
 }
 
-main().then(
-  (code) => (process.exitCode = code),
-  (error: unknown) => {
-    process.stderr.write(`export: ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exitCode = error instanceof OpsConfigError ? 2 : 1;
-  },
-);
+void runCli('export', main);

@@ -13,7 +13,8 @@ export function parseFlags<O extends Options>(program: string, argv: readonly st
     return parseArgs({ args: [...argv], options, strict: true, allowPositionals: false }).values;
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    throw new OpsConfigError(`${program}: ${message.replace(/\. To specify a positional.*$/s, '')} (see ${program} --help)`);
+    // The program name is added once, by runCli.
+    throw new OpsConfigError(`${message.replace(/\. To specify a positional.*$/s, '')} (see ${program} --help)`);
   }
 }
 

@@ -1,6 +1,7 @@
 import { formatIsoMicros, parseIsoMicros, TABLE_NAMES, TABLES, isTableName, type EpochMicros, type TableName } from '@tradewatch/models';
 import type { QuestDbConnection } from '@tradewatch/questdb-client';
 import { parseFlags } from '../cli/args';
+import { exitCodesHelp } from '../cli/cli-main';
 import { parseDuration } from '../cli/duration';
 import { questDbFromEnv } from '../cli/questdb-env';
 import { OpsConfigError } from '../errors';
@@ -20,7 +21,8 @@ Usage: npm run export -- --table <table> --from <time> --to <time> --out <file.c
   --help               this text
 
 Environment: QUESTDB_URL (default http://127.0.0.1:9000), QUESTDB_USER, QUESTDB_PASSWORD.
-Progress (rows, bytes, rate) goes to standard error.`;
+Progress (rows, bytes, rate) goes to standard error.
+${exitCodesHelp({ ok: 'exported' })}`;
 
 export interface ExportRequest {
   connection: QuestDbConnection;

@@ -1,5 +1,6 @@
 import type { QuestDbConnection } from '@tradewatch/questdb-client';
 import { durationSetting, parseFlags } from '../cli/args';
+import { exitCodesHelp } from '../cli/cli-main';
 import { questDbFromEnv } from '../cli/questdb-env';
 
 export const RETENTION_HELP = `retention-job: drops QuestDB partitions older than each table's retention (from the table registry)
@@ -14,7 +15,9 @@ Usage: retention-job [--dry-run] [--every <duration>] [--status-file <path>]
   --help                 this text
 
 Environment: QUESTDB_URL (default http://127.0.0.1:9000), QUESTDB_USER, QUESTDB_PASSWORD,
-RETENTION_EVERY, RETENTION_STATUS_FILE (defaults for the flags above), LOG_LEVEL (default info).`;
+RETENTION_EVERY, RETENTION_STATUS_FILE (defaults for the flags above), LOG_LEVEL (default info),
+LOG_FORMAT (pretty or json; default: pretty on a terminal, json otherwise).
+${exitCodesHelp({ ok: 'done (or, with --check-status, the last run is recent and succeeded)' })}`;
 
 export type RetentionCommand =
   | { kind: 'help' }
