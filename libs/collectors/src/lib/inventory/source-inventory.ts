@@ -4,7 +4,7 @@ import {
   KIND_OF_TABLE,
   SOURCE_KINDS,
   SOURCE_TABLES,
-  activityOf,
+  isSilenceRow,
   keyColumns,
   reportsProblem,
   silenceRow,
@@ -88,20 +88,23 @@ export class SourceInventory {
   observe(table: string, rows: readonly object[]): void {
     const kind = KIND_OF_TABLE.get(table);
     if (!kind) return;
+    // On the ingest path of every row: no allocation per row beyond the key string.
     const keys = KEYS.get(kind) as readonly string[];
     const nowMicros = this.now() * 1000;
     for (const r of rows as readonly SourceRow[]) {
-      const id = entryId(kind, keys.map((k) => String(r[k])));
+      let id: string = kind;
+      for (let i = 0; i < keys.length; i++) id += '\u0000' + String(r[keys[i]]);
       let e = this.entries.get(id);
-      const { at, silenceRow: isSilence } = activityOf(kind, r);
+      const silence = isSilenceRow(kind, r);
+      const at = silence ? r.timestamp - Math.round(Number(r['gap_duration_seconds'] ?? 0) * 1e6) : r.timestamp;
       if (!e) {
         if (at < nowMicros - this.forgetAfterMicros(kind)) continue; // a backfill of a source long gone
         e = { kind, key: Object.fromEntries(keys.map((k) => [k, String(r[k])])), env: r.env, expected: false, since: Math.min(at, nowMicros), lastReportAt: null, lastSilenceRowAt: null, last: null };
         this.entries.set(id, e);
       }
-      if (isSilence) e.lastSilenceRowAt = Math.max(e.lastSilenceRowAt ?? 0, r.timestamp);
-      const reportAt = Math.min(at, nowMicros);
-      if (e.lastReportAt === null || reportAt >= e.lastReportAt) e.lastReportAt = reportAt;
+      if (silence && (e.lastSilenceRowAt === null || r.timestamp > e.lastSilenceRowAt)) e.lastSilenceRowAt = r.timestamp;
+      const reportAt = at < nowMicros ? at : nowMicros;
+      if (e.lastReportAt === null || reportAt > e.lastReportAt) e.lastReportAt = reportAt;
       if (e.last === null || r.timestamp >= e.last.timestamp) {
         e.last = r;
         e.env = r.env;
@@ -257,8 +260,11 @@ export class SourceInventory {
   }
 }
 
+/** The same id `observe` builds: kind and key values, NUL-separated. */
 function entryId(kind: SourceKind, values: readonly string[]): string {
-  return [kind, ...values].join('\u0000');
+  let id: string = kind;
+  for (const v of values) id += '\u0000' + v;
+  return id;
 }
 
 function problemText(kind: SourceKind, last: Record<string, unknown>): string {

@@ -45,16 +45,12 @@ export function reportsProblem(kind: SourceKind, row: Record<string, unknown>): 
 }
 
 /**
- * When the source was last active according to a row. A pipeline row that only reports ongoing
- * silence (a gap with nothing fetched, as PipelineCollector writes while a series is quiet) says
- * the series was last active `gap_duration_seconds` before it: it is itself a silence row.
+ * Whether a pipeline row only reports ongoing silence (a gap with nothing fetched, as
+ * PipelineCollector writes while a series is quiet): the series was then last active
+ * `gap_duration_seconds` before the row, and the row is itself a silence row.
  */
-export function activityOf(kind: SourceKind, row: SourceRow): { at: EpochMicros; silenceRow: boolean } {
-  if (kind === 'pipeline' && row['gap_detected'] === true && !(Number(row['records_count'] ?? 0) > 0)) {
-    const gap = Number(row['gap_duration_seconds'] ?? 0);
-    return { at: row.timestamp - Math.round(gap * 1e6), silenceRow: true };
-  }
-  return { at: row.timestamp, silenceRow: false };
+export function isSilenceRow(kind: SourceKind, row: Record<string, unknown>): boolean {
+  return kind === 'pipeline' && row['gap_detected'] === true && !(Number(row['records_count'] ?? 0) > 0);
 }
 
 /** What a silence row says: how long the source has been quiet and how often it should report. */
