@@ -23,7 +23,7 @@ import socket
 import threading
 import time
 from datetime import datetime, timezone
-from typing import Any, Dict, Optional
+from typing import Any, Dict, List, Optional
 
 import ccxt
 
@@ -31,7 +31,7 @@ from tradewatch import Reporter, instrument_ccxt, serve_status
 
 
 class Daemon:
-    def __init__(self, exchange: Any, symbols: list):
+    def __init__(self, exchange: Any, symbols: List[str]):
         self.exchange = exchange
         self.symbols = symbols
         self.started = time.monotonic()

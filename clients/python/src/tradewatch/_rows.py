@@ -2,7 +2,7 @@
 
 import math
 from datetime import datetime, timezone
-from typing import Any, Dict, Mapping, Optional
+from typing import Any, Dict, Mapping, Optional, Tuple
 
 from . import _schema
 from .errors import ValidationFailed
@@ -38,7 +38,7 @@ def _check_type(route: str, field: str, qdb_type: Optional[object], value: Any) 
     return value
 
 
-def normalize(route: str, item: Any, fields: Fields, *, stamp: bool = True, optional: tuple = ()) -> Dict[str, Any]:
+def normalize(route: str, item: Any, fields: Fields, *, stamp: bool = True, optional: Tuple[str, ...] = ()) -> Dict[str, Any]:
     """A copy of ``item`` ready for JSON: known fields only, required ones present, values of the right
     kind, datetimes as ISO strings. Ranges and allow-lists are the collector's to check.
 

@@ -7,7 +7,7 @@ import threading
 import time
 from collections import deque
 from dataclasses import dataclass, field
-from typing import Any, Callable, Deque, Dict, List, Mapping, Optional
+from typing import Any, Callable, Deque, Dict, List, Mapping, Optional, Set
 
 from . import _rows, _schema
 from ._spill import Spill
@@ -357,7 +357,7 @@ class Reporter:
         with self._cond:
             self._cond.wait_for(lambda: self._closed, timeout=seconds)
 
-    def _refuse_invalid(self, route: str, part: List[Dict[str, Any]], body: Any) -> set:
+    def _refuse_invalid(self, route: str, part: List[Dict[str, Any]], body: Any) -> Set[int]:
         """Reports each row a 400 names; returns their indexes. Without row issues the whole part is refused."""
         issues = body.get("issues") if isinstance(body, dict) else None
         by_row: Dict[int, List[Dict[str, Any]]] = {}

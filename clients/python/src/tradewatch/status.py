@@ -7,7 +7,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Callable, Dict, List, Mapping, Optional
 
 from . import _rows, _schema
-from .errors import TradewatchError
+from .errors import TradewatchError, ValidationFailed
 
 logger = logging.getLogger("tradewatch")
 
@@ -24,7 +24,7 @@ def status_json(status: Mapping[str, Any]) -> Dict[str, Any]:
     out = _rows.normalize(route, status, _schema.TABLES["daemon_metrics"], stamp=False, optional=_FILLED_BY_COLLECTOR)
     if exchanges is not None:
         if not isinstance(exchanges, (list, tuple)):
-            raise _rows.ValidationFailed(route, "exchanges", "must be a list of exchange_status dicts")
+            raise ValidationFailed(route, "exchanges", "must be a list of exchange_status dicts")
         out["exchanges"] = [
             _rows.normalize(f"status exchanges[{i}]", e, _schema.TABLES["exchange_status"], stamp=False, optional=_FILLED_BY_COLLECTOR)
             for i, e in enumerate(exchanges)
