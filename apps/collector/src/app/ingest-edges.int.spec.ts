@@ -184,6 +184,27 @@ describe('ingest edge cases (real HTTP, real QuestDB)', () => {
     expect(rows).toEqual([{ fetch_count: 100 }, { fetch_count: 110 }, { fetch_count: 120 }]);
   });
 
+  it('a restarted collector checks counters against what QuestDB holds', async () => {
+    const host = `${marker}-restart`;
+    const row = (offset: number, fetch_count: number) => ({ timestamp: iso(Date.now() - 300_000 + offset), host, env: 'prod', running: true, fetch_count, uptime_seconds: 1000 + offset / 1000 });
+    expect((await post('/v1/metrics/daemon', row(0, 500))).status).toBe(202);
+    await waitFor(`SELECT fetch_count FROM daemon_metrics WHERE host = '${host}'`, (r) => r.length === 1);
+    const dir = mkdtempSync(join(tmpdir(), 'collector-edges-restart-'));
+    const second = await startCollector(
+      loadConfig({ QUESTDB_URL: questDbUrl(), COLLECTOR_PORT: '0', COLLECTOR_TOKENS: TOKEN, COLLECTOR_SPOOL_DIR: join(dir, 'spool') }),
+      pino({ level: 'silent' }),
+    );
+    try {
+      const send = (body: unknown) => fetch(`${second.url}/v1/metrics/daemon`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` }, body: JSON.stringify(body) });
+      const res = await send(row(10_000, 400));
+      expect(res.status).toBe(400);
+      expect(await issuesOf(res)).toEqual([expect.objectContaining({ path: 'fetch_count', message: expect.stringMatching(/went down from 500 to 400/) })]);
+      expect((await send(row(10_000, 510))).status).toBe(202);
+    } finally {
+      await second.stop();
+    }
+  });
+
   it('treats constructor, __proto__, toString, hasOwnProperty and valueOf as plain names (config capital and events)', async () => {
     const names = ['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf'];
     const symbol = `${marker}-PROTO`;

@@ -9,7 +9,7 @@ import {
   type TableName,
   type ValidationOptions,
 } from '@tradewatch/models';
-import type { RowSink } from '@tradewatch/questdb-client';
+import type { MetricsClient, RowSink } from '@tradewatch/questdb-client';
 import type { RowOutput } from './collector';
 import type { CollectorMetrics } from './metrics/collector-metrics';
 import type { LatestValues } from './metrics/latest-values';
@@ -32,6 +32,16 @@ export class RowRecorder implements RowOutput {
     private readonly latest: LatestValues,
     readonly validation: ValidationOptions,
   ) {}
+
+  /**
+   * Seeds counter continuity with the newest stored daemon_metrics row of every (host, env): one
+   * query at start-up, so a restart of the collector does not let a counter go down. Returns how
+   * many series were seeded; throws what the query throws (the caller decides whether to go on).
+   */
+  async seedContinuity(client: Pick<MetricsClient, 'query'>): Promise<number> {
+    const { rows } = await client.query(CounterContinuity.LATEST_SQL);
+    return this.continuity.seed(rows);
+  }
 
   /** Validates untrusted rows (one or an array), all or nothing, then records them. */
   async ingest<T extends TableName>(table: T, input: unknown): Promise<number> {

@@ -2,7 +2,7 @@ import type { Column } from './columns';
 import type { FieldIssue } from './errors';
 import { daemonMetrics } from './tables/daemon-metrics';
 import type { DaemonMetricsRow } from './registry';
-import { formatIsoMicros } from './timestamp';
+import { formatIsoMicros, parseIsoMicros } from './timestamp';
 
 const COUNTERS = daemonMetrics.columnNames.filter((n) => (daemonMetrics.columns[n] as Column).counter === true);
 
@@ -63,6 +63,28 @@ export class CounterContinuity {
   private readonly series = new Map<string, Series>();
 
   constructor(private readonly historyPerSeries = 1024) {}
+
+  /** The query for the newest stored sample of every (host, env): what `seed` takes after a restart. */
+  static readonly LATEST_SQL = `SELECT ${['timestamp', 'host', 'env', 'uptime_seconds', ...COUNTERS].join(', ')} FROM daemon_metrics LATEST ON timestamp PARTITION BY host, env`;
+
+  /**
+   * Seeds the history with stored samples (rows of LATEST_SQL, timestamps as QuestDB prints them),
+   * so that after a restart a counter cannot go down against what QuestDB holds. Returns how many.
+   */
+  seed(stored: readonly Record<string, unknown>[]): number {
+    let seeded = 0;
+    for (const r of stored) {
+      const timestamp = typeof r['timestamp'] === 'string' ? parseIsoMicros(r['timestamp']) : undefined;
+      if (timestamp === undefined || typeof r['host'] !== 'string' || typeof r['env'] !== 'string') continue;
+      const key = `${r['host']}\u0000${r['env']}`;
+      if (this.series.has(key)) continue;
+      const series = new Series();
+      series.samples.push({ ...r, timestamp } as Sample);
+      this.series.set(key, series);
+      seeded++;
+    }
+    return seeded;
+  }
 
   /**
    * Checks rows (in order; each against the history and the batch's earlier rows) and, when all
