@@ -234,3 +234,17 @@ def test_an_idle_connection_closed_by_the_collector_is_reopened_without_a_retry(
         r.flush(timeout=60)
         assert (r.sent, r.retried, r.refused) == (2, 0, 0)
     assert stored(questdb, host, 2) == {"n": 2, "d": 2, "s": 1}
+
+
+def test_threads_handing_rows_at_once_lose_and_duplicate_nothing(collector, questdb):
+    host = unique_name("py-threads")
+    rows = daemon_rows(host, 2000)
+    with Reporter(collector.url, batch_size=100, flush_interval=0.05, max_buffered_rows=300) as r:
+        threads = [threading.Thread(target=lambda part=rows[i::4]: [r.daemon(row) for row in part]) for i in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(120)
+        r.flush(timeout=120)
+        assert (r.sent, r.refused) == (2000, 0)
+    assert stored(questdb, host, 2000) == {"n": 2000, "d": 2000, "s": sum(range(2000))}
