@@ -143,7 +143,8 @@ describe('collector durability (real collector processes, real QuestDB)', () => 
     const host = uniqueName('full');
     const dir = tempDir();
     const config = join(dir, 'collector.yaml');
-    writeFileSync(config, 'spool:\n  maxBytes: 1048576\n');
+    // Heartbeats travel through the spool too: none during this test, so the spool holds only the batches.
+    writeFileSync(config, 'spool:\n  maxBytes: 1048576\nheartbeat:\n  intervalMs: 3600000\n');
     const proxy = await TcpProxy.start(questDbUrl());
     try {
       const c = await startCollector({ QUESTDB_URL: proxy.url, COLLECTOR_SPOOL_DIR: join(dir, 'spool'), COLLECTOR_CONFIG: config });

@@ -42,7 +42,6 @@ export class HeartbeatCollector implements Collector {
 
   async start(): Promise<void> {
     this.timer = setInterval(() => void this.beat(), this.deps.intervalMs);
-    await this.beat();
   }
 
   async stop(): Promise<void> {

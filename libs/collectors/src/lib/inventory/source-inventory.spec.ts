@@ -161,9 +161,17 @@ describe('SourceInventory (pinned clock, no QuestDB)', () => {
     at(2 * DAY + S);
     inventory.silenceRows();
     expect(inventory.list()).toEqual([]);
-    // A backfill of a source silent beyond the horizon does not bring it back.
-    inventory.observe('daemon_metrics', [daemonRow(us(-S), 'old')]);
-    expect(inventory.list()).toEqual([]);
+  });
+
+  it('history is no promise: rows older than the silence limit do not make a new source', () => {
+    const { inventory, us } = setup();
+    inventory.observe('daemon_metrics', [daemonRow(us(-3_600 * S), 'backfill'), daemonRow(us(-121 * S), 'backfill'), daemonRow(us(-30 * S), 'fresh')]);
+    expect(inventory.list().map((s) => s.key['host'])).toEqual(['fresh']);
+    inventory.observeStrategyEvents([{ strategy: 'old', symbol: 'X', venue: 'v', env: 'prod', timestamp: us(-3_600 * S) }]);
+    expect(inventory.list()).toHaveLength(1);
+    // A known source's old rows still count (e.g. a reporter replaying its spill after an outage).
+    inventory.observe('daemon_metrics', [daemonRow(us(-3_600 * S), 'fresh')]);
+    expect(inventory.list()[0]).toMatchObject({ lastReportAt: '2026-11-30T11:59:30.000000Z' });
   });
 
   it('survives a restart through the file beside the spool', async () => {

@@ -98,8 +98,10 @@ export class SourceInventory {
       const silence = isSilenceRow(kind, r);
       const at = silence ? r.timestamp - Math.round(Number(r['gap_duration_seconds'] ?? 0) * 1e6) : r.timestamp;
       if (!e) {
-        if (at < nowMicros - this.forgetAfterMicros(kind)) continue; // a backfill of a source long gone
-        e = { kind, key: Object.fromEntries(keys.map((k) => [k, String(r[k])])), env: r.env, expected: false, since: Math.min(at, nowMicros), lastReportAt: null, lastSilenceRowAt: null, last: null };
+        const key = Object.fromEntries(keys.map((k) => [k, String(r[k])]));
+        // Only fresh data makes a source: a backfill of history is no promise to keep reporting.
+        if (this.isSilentSince(kind, key, at, nowMicros)) continue;
+        e = { kind, key, env: r.env, expected: false, since: Math.min(at, nowMicros), lastReportAt: null, lastSilenceRowAt: null, last: null };
         this.entries.set(id, e);
       }
       if (silence && (e.lastSilenceRowAt === null || r.timestamp > e.lastSilenceRowAt)) e.lastSilenceRowAt = r.timestamp;
@@ -122,6 +124,7 @@ export class SourceInventory {
       const at = Math.min(ev.timestamp ?? nowMicros, nowMicros);
       let e = this.entries.get(id);
       if (!e) {
+        if (this.isSilentSince('strategy', key, at, nowMicros)) continue;
         e = { kind: 'strategy', key, env: ev.env, expected: false, since: at, lastReportAt: null, lastSilenceRowAt: null, last: null };
         this.entries.set(id, e);
       }
@@ -245,7 +248,13 @@ export class SourceInventory {
     return now - (e.lastReportAt ?? e.since) > cadenceMs * this.tolerance(e.kind) * 1000;
   }
 
-  private cadenceMs(e: Entry): number | undefined {
+  /** Whether data from `at` is older than the source's silence limit (never, without a cadence). */
+  private isSilentSince(kind: SourceKind, key: Record<string, string>, at: EpochMicros, now: EpochMicros): boolean {
+    const cadenceMs = this.cadenceMs({ kind, key });
+    return cadenceMs !== undefined && now - at > cadenceMs * this.tolerance(kind) * 1000;
+  }
+
+  private cadenceMs(e: Pick<Entry, 'kind' | 'key'>): number | undefined {
     if (e.kind === 'pipeline') return this.settings.pipeline.cadencesMs[e.key['data_type'] ?? ''];
     return this.settings.options.cadencesMs[e.kind];
   }
