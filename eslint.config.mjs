@@ -30,10 +30,12 @@ export default [
                     depConstraints: [
                         { sourceTag: "type:models", onlyDependOnLibsWithTags: ["type:models"] },
                         { sourceTag: "type:client", onlyDependOnLibsWithTags: ["type:models"] },
+                        // The demo's simulated sources report through the reporter, like a user's code.
+                        { sourceTag: "type:demo", onlyDependOnLibsWithTags: ["type:models", "type:data-access", "type:feature", "type:client"] },
                         { sourceTag: "type:data-access", onlyDependOnLibsWithTags: ["type:models"] },
                         { sourceTag: "type:feature", onlyDependOnLibsWithTags: ["type:models", "type:data-access"] },
-                        { sourceTag: "type:tool", onlyDependOnLibsWithTags: ["type:models", "type:data-access", "type:feature", "type:client"] },
-                        { sourceTag: "type:app", onlyDependOnLibsWithTags: ["type:models", "type:data-access", "type:feature"] },
+                        { sourceTag: "type:tool", onlyDependOnLibsWithTags: ["type:models", "type:data-access", "type:feature", "type:client", "type:demo"] },
+                        { sourceTag: "type:app", onlyDependOnLibsWithTags: ["type:models", "type:data-access", "type:feature", "type:demo"] },
                         { sourceTag: "scope:shared", onlyDependOnLibsWithTags: ["scope:shared"] }
                     ]
                 }
@@ -47,15 +49,17 @@ export default [
             "@nx/enforce-module-boundaries": [
                 "error",
                 {
-                    enforceBuildableLibDependency: true,
+                    // Tests are not part of a build: a buildable lib's tests may use non-buildable libs.
+                    enforceBuildableLibDependency: false,
                     allow: ["^.*/eslint(\\.base)?\\.config\\.[cm]?[jt]s$"],
                     depConstraints: [
                         { sourceTag: "type:models", onlyDependOnLibsWithTags: ["type:models"] },
                         { sourceTag: "type:client", onlyDependOnLibsWithTags: ["type:models", "type:data-access", "type:feature", "type:tool"] },
+                        { sourceTag: "type:demo", onlyDependOnLibsWithTags: ["type:models", "type:data-access", "type:feature", "type:client", "type:tool"] },
                         { sourceTag: "type:data-access", onlyDependOnLibsWithTags: ["type:models", "type:tool"] },
                         { sourceTag: "type:feature", onlyDependOnLibsWithTags: ["type:models", "type:data-access", "type:tool"] },
-                        { sourceTag: "type:tool", onlyDependOnLibsWithTags: ["type:models", "type:data-access", "type:feature", "type:tool", "type:client"] },
-                        { sourceTag: "type:app", onlyDependOnLibsWithTags: ["type:models", "type:data-access", "type:feature", "type:tool"] }
+                        { sourceTag: "type:tool", onlyDependOnLibsWithTags: ["type:models", "type:data-access", "type:feature", "type:tool", "type:client", "type:demo"] },
+                        { sourceTag: "type:app", onlyDependOnLibsWithTags: ["type:models", "type:data-access", "type:feature", "type:tool", "type:demo"] }
                     ]
                 }
             ]

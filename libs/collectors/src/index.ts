@@ -30,7 +30,4 @@ export * from './lib/http/body-policy';
 export * from './lib/ilp/ilp-parser';
 export * from './lib/ilp/ilp-rows';
 export * from './lib/ilp/ilp-errors';
-export * from './lib/demo/demo';
-export * from './lib/demo/exchange-simulator';
-export * from './lib/demo/daemon-simulator';
-export * from './lib/demo/market-simulator';
+export * from './lib/exchange/exchange-simulator';

@@ -9,7 +9,6 @@ import {
 } from '@tradewatch/models';
 import {
   ConfigError,
-  DEMO_SETTINGS,
   daemonOptionsSchema,
   inventoryOptionsSchema,
   exchangeOptionsSchema,
@@ -18,6 +17,7 @@ import {
   tradingOptionsSchema,
   type CollectorServiceOptions,
 } from '@tradewatch/collectors';
+import { DEMO_SETTINGS } from '@tradewatch/demo';
 
 /** A comma-separated list of bearer tokens, each at least 16 characters. */
 const tokenList = z

@@ -4,13 +4,8 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { MetricsClient, QuestDbUnavailableError, backoffDelay, sleep, type BootstrapReport } from '@tradewatch/questdb-client';
-import {
-  CollectorMetrics,
-  CollectorService,
-  TokenAuth,
-  startDemoSources,
-  type DemoSources,
-} from '@tradewatch/collectors';
+import { CollectorMetrics, CollectorService, TokenAuth } from '@tradewatch/collectors';
+import { startDemoSources, type DemoSources } from '@tradewatch/demo';
 import type { CollectorConfig } from './config';
 import { createHttpApp } from './http-app';
 import { createSink } from './sink';
@@ -63,10 +58,6 @@ export async function startCollector(config: CollectorConfig, logger: Logger): P
     backlog: () => sink.details().spool,
     inventoryFile: join(resolve(config.spool.dir), 'inventory.json'),
   });
-  await service.recorder.seedContinuity(client).then(
-    (series) => logger.info({ series }, 'counter continuity seeded from QuestDB'),
-    (error: Error) => logger.warn({ err: error }, `counter continuity starts without stored rows: ${error.message}`),
-  );
   let accepting = true;
   const app = createHttpApp({
     service,
@@ -80,7 +71,6 @@ export async function startCollector(config: CollectorConfig, logger: Logger): P
     accepting: () => accepting,
   });
   await service.start();
-  demo?.startFeeds(service.ingest, onError);
 
   const server: Server = app.listen(config.http.port, config.http.bind);
   await once(server, 'listening');
@@ -88,12 +78,15 @@ export async function startCollector(config: CollectorConfig, logger: Logger): P
   const host = config.http.bind.includes(':') ? `[${config.http.bind}]` : config.http.bind;
   const url = `http://${host}:${port}`;
   logger.info({ url, demo: config.demo, auth: config.http.tokens.length > 0 }, 'collector listening');
+  // The demo's feeds report over HTTP through @tradewatch/reporter, as a user's strategy would.
+  demo?.startFeeds(url, config.http.tokens[0], onError);
 
   let stopping: Promise<boolean> | undefined;
   const stop = () =>
     (stopping ??= (async () => {
-      accepting = false;
+      // The demo's reporter delivers what it holds while ingest still accepts.
       await demo?.stop();
+      accepting = false;
       await service.stop();
       // In-flight requests finish; new connections are refused; idle keep-alive sockets closed.
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));

@@ -28,9 +28,9 @@ export class FakeCollector {
   private constructor(private readonly server: Server) {}
 
   static async start(): Promise<FakeCollector> {
-    let fake: FakeCollector | undefined;
-    const server = createServer((req, res) => void fake?.handle(req, res));
-    fake = new FakeCollector(server);
+    const server = createServer();
+    const fake = new FakeCollector(server);
+    server.on('request', (req, res) => void fake.handle(req, res));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     return fake;
   }

@@ -1,6 +1,6 @@
 import { uniqueName } from '@tradewatch/questdb-client/testing';
 import { recorderFixture, waitForRows, type RecorderFixture } from '../../testing/recorder-fixture';
-import { ExchangeSimulator } from '../demo/exchange-simulator';
+import { ExchangeSimulator } from './exchange-simulator';
 import { ExchangeCollector } from './exchange-collector';
 import { exchangeOptionsSchema } from './probe-config';
 

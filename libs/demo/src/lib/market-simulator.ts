@@ -1,6 +1,5 @@
 import { DATA_TYPES, DEFAULT_EXCHANGES, type DataType } from '@tradewatch/models';
-import type { ErrorReporter } from '../collector';
-import type { IngestService } from '../http/ingest-service';
+import type { FetchEventInput, Reporter, TradingEventInput } from '@tradewatch/reporter';
 
 const BASES = [
   'BTC', 'ETH', 'SOL', 'XRP', 'DOGE', 'ADA', 'AVAX', 'LINK', 'DOT', 'TRX', 'MATIC', 'LTC', 'BCH',
@@ -11,8 +10,8 @@ const BASES = [
 
 export interface MarketSimulatorOptions {
   host: string;
-  /** How often each data type is fetched, in ms (the pipeline collector's cadences). */
-  cadencesMs: Record<DataType, number>;
+  /** How often each data type is fetched, in ms (the pipeline collector's cadences); types without one are not simulated. */
+  cadencesMs: Partial<Record<DataType, number>>;
   /** Chance per fetch that a series stops for 3–5 cadences (a gap the collector should flag). */
   gapProbability?: number;
   strategy?: string;
@@ -22,6 +21,7 @@ interface Series {
   exchange: string;
   symbol: string;
   dataType: DataType;
+  cadence: number;
   nextAt: number;
   dataAt: number;
 }
@@ -29,7 +29,7 @@ interface Series {
 /**
  * Fetch events for ~50 symbols over the default exchanges (with an occasional gap), and one
  * strategy that places orders, gets most of them filled and sees marks move — all posted through
- * the same IngestService as real clients, so validation and aggregation are exercised for real.
+ * a Reporter to the collector's HTTP API, the path a user's strategy takes.
  */
 export class MarketSimulator {
   private readonly series: Series[] = [];
@@ -38,16 +38,18 @@ export class MarketSimulator {
   private readonly strategy: string;
 
   constructor(
-    private readonly ingest: IngestService,
+    private readonly reporter: Reporter,
     private readonly options: MarketSimulatorOptions,
-    private readonly onError: ErrorReporter,
+    private readonly onError: (error: Error) => void,
   ) {
     this.strategy = options.strategy ?? 'demo-momentum';
     const now = Date.now();
     BASES.forEach((base, i) => {
       const exchange = DEFAULT_EXCHANGES[i % DEFAULT_EXCHANGES.length];
       for (const dataType of DATA_TYPES) {
-        this.series.push({ exchange, symbol: `${base}/USDT:USDT`, dataType, nextAt: now + Math.random() * 1_000, dataAt: now });
+        const cadence = options.cadencesMs[dataType];
+        if (cadence === undefined) continue;
+        this.series.push({ exchange, symbol: `${base}/USDT:USDT`, dataType, cadence, nextAt: now + Math.random() * 1_000, dataAt: now });
       }
     });
     for (const symbol of this.tradedSymbols()) this.marks.set(symbol, symbol.startsWith('BTC') ? 60_000 : symbol.startsWith('ETH') ? 3_000 : 150);
@@ -69,10 +71,10 @@ export class MarketSimulator {
 
   private fetches(): void {
     const now = Date.now();
-    const events: unknown[] = [];
+    const events: FetchEventInput[] = [];
     for (const s of this.series) {
       if (now < s.nextAt) continue;
-      const cadence = this.options.cadencesMs[s.dataType];
+      const cadence = s.cadence;
       if (Math.random() < (this.options.gapProbability ?? 0.003)) {
         s.nextAt = now + cadence * (3 + Math.random() * 2); // the series goes quiet for a while
         continue;
@@ -81,7 +83,7 @@ export class MarketSimulator {
       s.dataAt = now - Math.floor(Math.random() * 200);
       const records = s.dataType === 'liquidation' ? Math.floor(Math.random() * 20) : 1 + Math.floor(Math.random() * 5);
       events.push({
-        timestamp: new Date(now).toISOString(),
+        timestamp: now,
         host: this.options.host,
         env: 'dev',
         exchange: s.exchange,
@@ -90,36 +92,28 @@ export class MarketSimulator {
         records,
         bytes: records * (80 + Math.floor(Math.random() * 40)),
         latency_ms: Number((30 + Math.random() * 250).toFixed(1)),
-        data_timestamp: new Date(s.dataAt).toISOString(),
+        data_timestamp: s.dataAt,
       });
     }
-    if (events.length > 0) this.post(() => this.ingest.fetchEvents(events));
+    for (const e of events) this.reporter.fetchEvent(e).catch(this.onError);
   }
 
   private trade(): void {
-    const events: unknown[] = [];
-    const now = new Date().toISOString();
+    const events: TradingEventInput[] = [];
+    const now = new Date();
     for (const [symbol, price] of this.marks) {
       const next = price * (1 + (Math.random() - 0.5) * 0.004);
       this.marks.set(symbol, next);
       for (const venue of ['binance', 'bybit']) events.push({ type: 'mark', timestamp: now, symbol, venue, price: next });
       if (Math.random() < 0.4) {
         const venue = Math.random() < 0.5 ? 'binance' : 'bybit';
-        const side = Math.random() < 0.5 ? 'buy' : 'sell';
+        const side: 'buy' | 'sell' = Math.random() < 0.5 ? 'buy' : 'sell';
         const quantity = Number(((symbol.startsWith('BTC') ? 0.01 : symbol.startsWith('ETH') ? 0.2 : 5) * (1 + Math.random())).toFixed(4));
-        const base = { timestamp: now, strategy: this.strategy, symbol, venue, env: 'dev', side, quantity };
+        const base = { timestamp: now, strategy: this.strategy, symbol, venue, env: 'dev' as const, side, quantity };
         events.push({ type: 'order_placed', ...base, price: next });
         if (Math.random() < 0.8) events.push({ type: 'order_filled', ...base, price: next * (1 + (Math.random() - 0.5) * 0.0005), fee: next * quantity * 0.0004 });
       }
     }
-    this.post(() => this.ingest.tradingEvents(events));
-  }
-
-  private post(send: () => number): void {
-    try {
-      send();
-    } catch (error) {
-      this.onError(error as Error, 'demo simulator events');
-    }
+    for (const e of events) this.reporter.tradingEvent(e).catch(this.onError);
   }
 }

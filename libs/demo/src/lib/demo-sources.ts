@@ -1,9 +1,7 @@
+import { ExchangeSimulator, type ProbeConfig } from '@tradewatch/collectors';
 import { DEFAULT_EXCHANGES, type DataType } from '@tradewatch/models';
-import type { ErrorReporter } from '../collector';
-import type { ProbeConfig } from '../exchange/probe-config';
-import type { IngestService } from '../http/ingest-service';
+import { Reporter } from '@tradewatch/reporter';
 import { DaemonSimulator } from './daemon-simulator';
-import { ExchangeSimulator } from './exchange-simulator';
 import { MarketSimulator } from './market-simulator';
 
 /** Short cadences and intervals so that every table fills within seconds in demo mode. */
@@ -18,16 +16,21 @@ export const DEMO_SETTINGS = {
 export interface DemoSources {
   daemonTargets: { url: string; host: string }[];
   probes: ProbeConfig[];
-  /** Starts the event feeds; call once the collectors run. */
-  startFeeds(ingest: IngestService, onError: ErrorReporter): void;
+  /**
+   * Starts the event feeds: a Reporter posting to the collector at `url` (with `token` when the
+   * collector requires one). Call once the collector listens.
+   */
+  startFeeds(url: string, token: string | undefined, onError: (error: Error, context: string) => void): void;
+  /** Stops the feeds, delivering what the reporter holds; call before the collector stops accepting. */
   stop(): Promise<void>;
 }
 
 /**
- * The demo simulator: two pipeline daemons' status endpoints, local WebSocket servers for the four
- * exchanges (each goes down for a few seconds now and then), fetch events and a trading strategy.
+ * The demo simulator: two pipeline daemons' status endpoints (served with `serveStatus`), local
+ * WebSocket servers for the four exchanges (each goes down for a few seconds now and then), and
+ * fetch events and a trading strategy sent through a `Reporter` — the paths a user's code takes.
  */
-export async function startDemoSources(options: { host: string; cadencesMs: Record<DataType, number>; outages?: boolean }): Promise<DemoSources> {
+export async function startDemoSources(options: { host: string; cadencesMs: Partial<Record<DataType, number>>; outages?: boolean }): Promise<DemoSources> {
   const daemons = await DaemonSimulator.start(['pipeline-1', 'pipeline-2']);
   const exchanges = await Promise.all(DEFAULT_EXCHANGES.map((e) => ExchangeSimulator.start(e)));
   const timers: NodeJS.Timeout[] = [];
@@ -44,17 +47,22 @@ export async function startDemoSources(options: { host: string; cadencesMs: Reco
     }
   }
   let market: MarketSimulator | undefined;
+  let reporter: Reporter | undefined;
+  let report: (error: Error) => void = () => undefined;
   return {
     daemonTargets: daemons.targets(),
     probes: exchanges.map((sim) => ({ exchange: sim.exchange, url: sim.url })),
-    startFeeds(ingest, onError) {
-      market = new MarketSimulator(ingest, { host: options.host, cadencesMs: options.cadencesMs }, onError);
+    startFeeds(url, token, onError) {
+      report = (error: Error) => onError(error, 'demo reporter');
+      // exitHandlers off: the collector process stops the feeds itself, before it drains.
+      reporter = new Reporter({ url, token, flushIntervalMs: 500, closeTimeoutMs: 5_000, exitHandlers: false, onError: report });
+      market = new MarketSimulator(reporter, { host: options.host, cadencesMs: options.cadencesMs }, report);
       market.start();
     },
     async stop() {
       market?.stop();
       for (const t of timers) clearTimeout(t);
-      await Promise.all([daemons.close(), ...exchanges.map((s) => s.close())]);
+      await Promise.all([reporter?.close().catch(report), daemons.close(), ...exchanges.map((s) => s.close())]);
     },
   };
 }

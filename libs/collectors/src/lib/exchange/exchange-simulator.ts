@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { defaultProbe, type PingStyle } from '../exchange/probe-config';
+import { defaultProbe, type PingStyle } from './probe-config';
 
 /** What a venue answers to its application-level ping (must match DEFAULT_PROBES' `pong`). */
 const PONG_REPLIES: Record<string, string> = {

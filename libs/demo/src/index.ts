@@ -1,0 +1,3 @@
+export * from './lib/demo-sources';
+export * from './lib/daemon-simulator';
+export * from './lib/market-simulator';
