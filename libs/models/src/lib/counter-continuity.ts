@@ -13,9 +13,9 @@ export interface Admission {
   rollback(): void;
 }
 
-/** One (host, env) series: its recent samples in time order, at most `limit`. */
+/** One (host, env) series: its recent samples in time order, at most about `limit`. */
 class Series {
-  readonly samples: Sample[] = [];
+  samples: Sample[] = [];
 
   /** Index of the first sample with a timestamp >= t. */
   lowerBound(t: number): number {
@@ -31,20 +31,38 @@ class Series {
     }
     return lo;
   }
+
+  /** Drops the oldest samples beyond `limit`, in chunks so that appending stays O(1) amortized. */
+  trim(limit: number): void {
+    if (this.samples.length > limit * 2) this.samples = this.samples.slice(-limit);
+  }
 }
 
-/** Why `later` cannot follow `earlier` in time: a counter went down without uptime going down. */
-function breaks(earlier: Sample, later: Sample): { name: string; before: number; after: number }[] {
-  const restarted =
-    later.uptime_seconds != null && earlier.uptime_seconds != null && later.uptime_seconds < earlier.uptime_seconds;
-  if (restarted) return [];
-  const out: { name: string; before: number; after: number }[] = [];
+/** Whether a counter goes down from `earlier` to `later` without uptime going down (a restart). */
+function breaks(earlier: Sample, later: Sample): boolean {
+  if (later.uptime_seconds != null && earlier.uptime_seconds != null && later.uptime_seconds < earlier.uptime_seconds) return false;
   for (const name of COUNTERS) {
     const before = earlier[name];
     const after = later[name];
-    if (typeof before === 'number' && typeof after === 'number' && after < before) out.push({ name, before, after });
+    if (typeof before === 'number' && typeof after === 'number' && after < before) return true;
   }
-  return out;
+  return false;
+}
+
+/** The counters that went down from `earlier` to `later` (only called once `breaks` said so). */
+function broken(earlier: Sample, later: Sample): { name: string; before: number; after: number }[] {
+  return COUNTERS.flatMap((name) => {
+    const before = earlier[name];
+    const after = later[name];
+    return typeof before === 'number' && typeof after === 'number' && after < before ? [{ name, before, after }] : [];
+  });
+}
+
+/** What admitting one row changed: the sample put in, and the one it replaced (same timestamp). */
+interface Change {
+  series: Series;
+  sample: Sample;
+  replaced: Sample | undefined;
 }
 
 /**
@@ -55,12 +73,13 @@ function breaks(earlier: Sample, later: Sample): { name: string; before: number;
  * replaces it (QuestDB's dedup upsert) and must fit just as well.
  *
  * Series are independent and `admit` is synchronous (check and remember in one step), so
- * concurrent batches need no queue: a batch that then fails to be stored is rolled back. The last
- * `historyPerSeries` samples are kept; a row older than all of them is checked against the
- * oldest kept one only.
+ * concurrent batches need no queue: a batch that then fails to be stored is rolled back. At least
+ * the last `historyPerSeries` samples are kept; a row older than all of them is checked against
+ * the oldest kept one only.
  */
 export class CounterContinuity {
-  private readonly series = new Map<string, Series>();
+  /** host → env → series: two lookups, no key string per row. */
+  private readonly series = new Map<string, Map<string, Series>>();
 
   constructor(private readonly historyPerSeries = 1024) {}
 
@@ -76,11 +95,12 @@ export class CounterContinuity {
     for (const r of stored) {
       const timestamp = typeof r['timestamp'] === 'string' ? parseIsoMicros(r['timestamp']) : undefined;
       if (timestamp === undefined || typeof r['host'] !== 'string' || typeof r['env'] !== 'string') continue;
-      const key = `${r['host']}\u0000${r['env']}`;
-      if (this.series.has(key)) continue;
+      let byEnv = this.series.get(r['host']);
+      if (!byEnv) this.series.set(r['host'], (byEnv = new Map()));
+      if (byEnv.has(r['env'])) continue;
       const series = new Series();
       series.samples.push({ ...r, timestamp } as Sample);
-      this.series.set(key, series);
+      byEnv.set(r['env'], series);
       seeded++;
     }
     return seeded;
@@ -92,63 +112,53 @@ export class CounterContinuity {
    */
   admit(rows: readonly DaemonMetricsRow[]): { issues: FieldIssue[]; admission: Admission } {
     const issues: FieldIssue[] = [];
-    const undo: (() => void)[] = [];
-    rows.forEach((row, i) => {
-      const key = `${row.host}\u0000${row.env}`;
-      let series = this.series.get(key);
-      if (!series) {
-        const created = new Series();
-        this.series.set(key, created);
-        series = created;
-        undo.push(() => {
-          if (this.series.get(key) === created && created.samples.length === 0) this.series.delete(key);
-        });
-      }
+    const changes: Change[] = [];
+    for (let i = 0; i < rows.length; i++) {
+      const row = rows[i] as Sample & DaemonMetricsRow;
+      let byEnv = this.series.get(row.host);
+      if (!byEnv) this.series.set(row.host, (byEnv = new Map()));
+      let series = byEnv.get(row.env);
+      if (!series) byEnv.set(row.env, (series = new Series()));
       const samples = series.samples;
       const at = series.lowerBound(row.timestamp);
-      const replaces = at < samples.length && samples[at].timestamp === row.timestamp;
+      const replaced = at < samples.length && samples[at].timestamp === row.timestamp ? samples[at] : undefined;
       const prev = at > 0 ? samples[at - 1] : undefined;
-      const next = samples[replaces ? at + 1 : at];
-      const problems: FieldIssue[] = [];
-      if (prev) {
-        for (const b of breaks(prev, row)) {
-          problems.push({ row: i, path: b.name, message: `went down from ${b.before} to ${b.after} without a restart (uptime_seconds did not go down)` });
+      const next = samples[replaced ? at + 1 : at];
+      const down = prev !== undefined && breaks(prev, row);
+      const up = next !== undefined && breaks(row, next);
+      if (down || up) {
+        if (down) {
+          for (const b of broken(prev, row)) {
+            issues.push({ row: i, path: b.name, message: `went down from ${b.before} to ${b.after} without a restart (uptime_seconds did not go down)` });
+          }
         }
-      }
-      if (next) {
-        for (const b of breaks(row, next)) {
-          problems.push({
-            row: i,
-            path: b.name,
-            message: `${b.before} is above ${b.after} stored for the later ${formatIsoMicros(next.timestamp)}: the counter would go down without a restart`,
-          });
+        if (up) {
+          for (const b of broken(row, next)) {
+            issues.push({
+              row: i,
+              path: b.name,
+              message: `${b.before} is above ${b.after} stored for the later ${formatIsoMicros(next.timestamp)}: the counter would go down without a restart`,
+            });
+          }
         }
+        continue;
       }
-      if (problems.length > 0) {
-        issues.push(...problems);
-        return;
-      }
-      const sample = row as Sample;
-      if (replaces) {
-        const old = samples[at];
-        samples[at] = sample;
-        undo.push(() => {
-          const j = samples.indexOf(sample);
-          if (j >= 0) samples[j] = old;
-        });
-      } else {
-        samples.splice(at, 0, sample);
-        undo.push(() => {
-          const j = samples.indexOf(sample);
-          if (j >= 0) samples.splice(j, 1);
-        });
-        if (samples.length > this.historyPerSeries) samples.shift();
-      }
-    });
+      if (replaced) samples[at] = row;
+      else if (at === samples.length) samples.push(row);
+      else samples.splice(at, 0, row);
+      changes.push({ series, sample: row, replaced });
+    }
     const rollback = () => {
-      for (let k = undo.length - 1; k >= 0; k--) undo[k]();
+      for (let k = changes.length - 1; k >= 0; k--) {
+        const { series, sample, replaced } = changes[k];
+        const j = series.samples.lastIndexOf(sample);
+        if (j < 0) continue;
+        if (replaced) series.samples[j] = replaced;
+        else series.samples.splice(j, 1);
+      }
     };
     if (issues.length > 0) rollback();
+    else for (const c of changes) c.series.trim(this.historyPerSeries);
     return { issues, admission: { rollback } };
   }
 }
