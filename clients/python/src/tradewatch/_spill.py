@@ -5,6 +5,7 @@ keys make that harmless for metric rows (events would be counted again).
 """
 
 import json
+import logging
 import os
 from typing import Any, Dict, List, Tuple
 
@@ -14,6 +15,8 @@ except ImportError:  # Windows: no advisory lock; one process per spill_dir is t
     fcntl = None  # type: ignore[assignment]
 
 from .errors import TradewatchError
+
+logger = logging.getLogger("tradewatch")
 
 
 class Spill:
@@ -29,6 +32,7 @@ class Spill:
                 raise TradewatchError(f"spill_dir {directory} is used by another process") from None
         self._pending: Dict[str, int] = {}
         for route in routes:
+            self._drop_cut_line(route)
             self._pending[route] = self._count(route)
 
     def _path(self, route: str, suffix: str) -> str:
@@ -40,6 +44,17 @@ class Spill:
                 return int(f.read().strip() or 0)
         except FileNotFoundError:
             return 0
+
+    def _drop_cut_line(self, route: str) -> None:
+        """A crash in the middle of an append leaves half a line at the end: it was never a row."""
+        path = self._path(route, ".jsonl")
+        try:
+            with open(path, "rb+") as f:
+                data = f.read()
+                if data and not data.endswith(b"\n"):
+                    f.truncate(data.rfind(b"\n") + 1)
+        except FileNotFoundError:
+            pass
 
     def _count(self, route: str) -> int:
         try:
@@ -63,29 +78,35 @@ class Spill:
             os.fsync(f.fileno())
         self._pending[route] = self._pending.get(route, 0) + len(items)
 
-    def read(self, route: str, limit: int) -> Tuple[List[Dict[str, Any]], int]:
-        """Up to ``limit`` rows from the saved offset, and the offset after them."""
+    def read(self, route: str, limit: int) -> Tuple[List[Dict[str, Any]], int, int]:
+        """Up to ``limit`` rows from the saved offset, the offset after them, and the lines consumed."""
         items: List[Dict[str, Any]] = []
+        lines = 0
         offset = self._offset(route)
         try:
             with open(self._path(route, ".jsonl"), "rb") as f:
                 f.seek(offset)
-                while len(items) < limit:
+                while lines < limit:
                     line = f.readline()
                     if not line or not line.endswith(b"\n"):
                         break  # end, or a line cut by a crash mid-write: never half a row
                     offset += len(line)
-                    if line.strip():
+                    lines += 1
+                    if not line.strip():
+                        continue
+                    try:
                         items.append(json.loads(line))
+                    except ValueError:  # a damaged file: say so and go on with the rest
+                        logger.error("tradewatch: %s: unreadable line skipped at byte %d: %r", self._path(route, ".jsonl"), offset - len(line), line[:200])
         except FileNotFoundError:
             pass
-        return items, offset
+        return items, offset, lines
 
-    def commit(self, route: str, offset: int, count: int) -> None:
-        """The rows up to ``offset`` are delivered: save the offset, or remove the file once all are."""
+    def commit(self, route: str, offset: int, lines: int) -> None:
+        """The ``lines`` rows up to ``offset`` are delivered: save the offset, or remove the file once all are."""
         data = self._path(route, ".jsonl")
         size = os.path.getsize(data) if os.path.exists(data) else 0
-        self._pending[route] = max(0, self._pending.get(route, 0) - count)
+        self._pending[route] = max(0, self._pending.get(route, 0) - lines)
         if offset >= size:
             for suffix in (".jsonl", ".offset"):
                 try:

@@ -294,14 +294,14 @@ class Reporter:
                 with self._cond:
                     if self._spill.pending(route.name) == 0 or self._buffered >= self.max_buffered_rows:
                         break
-                    batch, offset = self._spill.read(route.name, self.batch_size)
-                    if not batch:
+                    batch, offset, lines = self._spill.read(route.name, self.batch_size)
+                    if lines == 0:
                         break
-                done = self._deliver(route.name, route.path, batch)
+                done = self._deliver(route.name, route.path, batch) if batch else 0
                 if done < len(batch):
                     break  # closing: the file keeps them
                 with self._cond:
-                    self._spill.commit(route.name, offset, len(batch))
+                    self._spill.commit(route.name, offset, lines)
                     self._cond.notify_all()
 
     def _deliver(self, route: str, path: str, batch: List[Dict[str, Any]]) -> int:
