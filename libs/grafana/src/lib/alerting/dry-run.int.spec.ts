@@ -8,7 +8,8 @@ import { MetricsClient } from '@tradewatch/questdb-client';
 import { questDbUrl, uniqueName } from '@tradewatch/questdb-client/testing';
 import { waitForWalApplied } from '../seed/seed';
 import { expandMacros, grafanaInterval } from '../sql/macros';
-import { dryRun, formatDryRun, timeSeriesProblem, type AlertInstance } from './dry-run';
+import { dryRun, formatDryRun, type AlertInstance } from './dry-run';
+import { timeSeriesProblem } from './evaluate';
 import { RULE_GROUPS } from './rules';
 
 const GiB = 1024 ** 3;

@@ -1,4 +1,4 @@
-import { holds, reduce } from './dry-run';
+import { holds, reduce } from './evaluate';
 import { durationSeconds, formatDuration } from './sdk-rules';
 
 describe('reduce (dropNN, as Grafana)', () => {
