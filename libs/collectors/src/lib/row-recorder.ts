@@ -46,7 +46,8 @@ export class RowRecorder implements RowOutput {
   /** Validates untrusted rows (one or an array), all or nothing, then records them. */
   async ingest<T extends TableName>(table: T, input: unknown): Promise<number> {
     const rows = this.validate(table, input);
-    await this.write(table, rows);
+    // Validated against the registry's ranges already: no range check again.
+    await this.store(table, rows, true);
     return rows.length;
   }
 
@@ -73,6 +74,10 @@ export class RowRecorder implements RowOutput {
       await this.write(table, rows.filter((_, i) => !bad.has(i)), reported);
       throw new ColumnRangeError(table, issues);
     }
+    await this.store(table, rows, reported);
+  }
+
+  private async store<T extends TableName>(table: T, rows: readonly Row<T>[], reported: boolean): Promise<void> {
     if (table === 'daemon_metrics') return this.writeDaemon(rows as readonly DaemonMetricsRow[], reported);
     await this.append(table, rows, reported);
   }
