@@ -74,9 +74,12 @@ function specFor(table: TableName, column: string, c: Column): GaugeSpec | undef
   return { table, column, name: `${prefix}_${name}`, help: `${help}.`, kind: 'gauge', scale: 1, aggregate: column.endsWith('_seconds') ? 'max' : 'sum' };
 }
 
-/** All gauge specs of all tables, plus a `last_sample_timestamp_seconds` per table. */
+/** The collector's own heartbeat: its figures are in /metrics already (the spool gauges). */
+const OWN_STATE: ReadonlySet<TableName> = new Set<TableName>(['collector_heartbeat']);
+
+/** All gauge specs of all monitored tables, plus a `last_sample_timestamp_seconds` per table. */
 export function gaugeSpecs(): GaugeSpec[] {
-  return TABLE_NAMES.flatMap((table) => {
+  return TABLE_NAMES.filter((t) => !OWN_STATE.has(t)).flatMap((table) => {
     const def = tableDef(table);
     const specs = def.columnNames.flatMap((n) => specFor(table, n, def.columns[n] as Column) ?? []);
     specs.push({
