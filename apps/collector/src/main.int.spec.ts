@@ -44,7 +44,7 @@ describe('collector process lifecycle (real QuestDB)', () => {
     // Fetch events are aggregated in memory until the next interval (60 s by default) — or shutdown.
     const host = uniqueName('lifecycle');
     const event = { host, env: 'dev', exchange: 'okx', symbol: 'BTC/USDT:USDT', data_type: 'oi', records: 3, bytes: 30, latency_ms: 5, data_timestamp: new Date().toISOString() };
-    const res = await fetch(`${url}/v1/events/fetch`, { method: 'POST', body: JSON.stringify(event) });
+    const res = await fetch(`${url}/v1/events/fetch`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(event) });
     expect(res.status).toBe(202);
     proc.kill(signal);
     const [code] = await once(proc, 'exit');

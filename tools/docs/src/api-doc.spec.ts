@@ -57,7 +57,7 @@ describe('renderApiDoc', () => {
   it('renders endpoints, responses and field tables', () => {
     const md = renderApiDoc(doc);
     expect(md).toContain('| POST | [`/x`](#post-x) | bearer | Store x |');
-    expect(md).toContain('Request body: a [`X`](#x) object.');
+    expect(md).toContain('Request body (`Content-Type: application/json`): a [`X`](#x) object.');
     expect(md).toContain('| 202 | ok | `{"accepted": integer}` |');
     expect(md).toContain('| `timestamp` | string | yes | ISO-8601 UTC time |');
     // zod's "any safe integer" bound is noise, the lower bound is not.

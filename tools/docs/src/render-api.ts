@@ -5,6 +5,8 @@
 type Schema = Record<string, unknown>;
 interface Operation {
   summary?: string;
+  description?: string;
+  parameters?: { name: string; in: string; required?: boolean; schema?: Schema }[];
   security?: unknown[];
   requestBody?: { content: Record<string, { schema: Schema }> };
   responses: Record<string, { description: string; headers?: Record<string, unknown>; content?: Record<string, { schema?: Schema }> }>;
@@ -109,9 +111,14 @@ export function renderApiDoc(doc: OpenApiDocument): string {
     '[configuration](configuration.md)). The machine-readable document is `GET /openapi.json`.',
     '',
     '- **Authentication**: routes marked *bearer* need `Authorization: Bearer <token>` with one of',
-    '  `COLLECTOR_TOKENS`. Tokens are required whenever the collector is bound beyond loopback.',
-    '- **Bodies** are JSON; field names are the QuestDB column names; timestamps are ISO-8601 UTC',
-    '  strings (`2026-11-22T16:23:25.123456Z`, microseconds kept).',
+    '  `COLLECTOR_TOKENS`. Tokens are required whenever the collector is bound beyond loopback; then',
+    '  `/metrics`, the details of `/health/ready` and the status page also need a token (an ingest',
+    '  token or a read-only one from `COLLECTOR_SCRAPE_TOKENS`); `/health/live` stays open.',
+    '- **Bodies** are JSON, sent with `Content-Type: application/json` (or `application/*+json`);',
+    '  any other media type, a charset other than UTF-8 or an encoding other than identity or gzip',
+    '  is refused with `415`. Field names are the QuestDB column names; timestamps are ISO-8601 UTC',
+    '  strings (`2026-11-22T16:23:25.123456Z`, microseconds kept). Line protocol goes to `/write`.',
+    '- **Methods**: a known path called with a method it does not answer gives `405` and `Allow`.',
     '- **All or nothing**: a batch with one bad row is rejected whole with `400` and field-level',
     '  issues; nothing of it is stored.',
     '- **Durable**: `202` is sent only once the rows are in the on-disk spool.',
@@ -129,8 +136,11 @@ export function renderApiDoc(doc: OpenApiDocument): string {
   out.push('');
   for (const { path, method, op } of ops) {
     out.push(`## ${method} ${path}`, '', `${op.summary ?? ''}.${op.security?.length ? ' Requires a bearer token.' : ''}`, '');
+    if (op.description) out.push(op.description, '');
+    for (const p of op.parameters ?? []) out.push(`Parameter ${code(p.name)} (${p.in}${p.required ? ', required' : ''}): ${cell(p.schema ? typeOf(p.schema) : 'any')}.`, '');
     const body = op.requestBody?.content['application/json']?.schema;
-    if (body) out.push(`Request body: ${bodyText(body)}.`, '');
+    if (body) out.push(`Request body (\`Content-Type: application/json\`): ${bodyText(body)}.`, '');
+    else if (op.requestBody?.content['text/plain']) out.push('Request body: text (`Content-Type: text/plain` or none).', '');
     out.push('| status | meaning | body |', '|---|---|---|');
     for (const [status, r] of Object.entries(op.responses)) {
       const [type, media] = Object.entries(r.content ?? {})[0] ?? [];

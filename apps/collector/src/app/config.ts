@@ -31,7 +31,7 @@ const envSchema = z.object({
   QUESTDB_URL: z
     .url({ protocol: /^https?$/, error: 'must be an http(s) URL such as http://127.0.0.1:9000' })
     // Credentials in a URL end up in logs and error messages; they have their own variables.
-    .refine((u) => { const url = new URL(u); return url.username === '' && url.password === ''; }, 'must not contain credentials; set QUESTDB_USER and QUESTDB_PASSWORD instead')
+    .refine((u) => !URL.canParse(u) || (new URL(u).username === '' && new URL(u).password === ''), 'must not contain credentials; set QUESTDB_USER and QUESTDB_PASSWORD instead')
     .default('http://127.0.0.1:9000'),
   QUESTDB_USER: z.string().optional(),
   QUESTDB_PASSWORD: z.string().optional(),

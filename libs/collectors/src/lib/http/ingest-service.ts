@@ -85,7 +85,6 @@ export class IngestService {
       }
     }
     if (issues.length > 0) throw new IlpRejectedError(issues);
-    if (valid.length === 0) throw new IlpRejectedError([{ line: 1, message: 'the request holds no lines' }]);
     // daemon_metrics first: its counter-continuity rule is the only one that can still refuse
     // at write time, and then nothing of the request has been written yet.
     valid.sort((a, b) => Number(b.table === 'daemon_metrics') - Number(a.table === 'daemon_metrics'));

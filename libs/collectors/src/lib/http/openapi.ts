@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { TABLES, fetchEventSchema, tradingEventSchema, type ValidationOptions } from '@tradewatch/models';
 import { sourcesOpenApiPaths } from '../inventory/sources-openapi';
 import { METRIC_ROUTES } from './ingest-service';
+import { ilpOpenApi, truthfulSchema } from './openapi-truth';
 
 type JsonSchema = Record<string, unknown>;
 
@@ -20,6 +21,7 @@ const errorResponses = {
   '400': { description: 'Validation failed; nothing was stored', content: { 'application/json': { schema: { $ref: '#/components/schemas/ValidationFailed' } } } },
   '401': { description: 'Missing or invalid bearer token', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
   '413': { description: 'Body larger than the limit, or too many rows', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
+  '415': { description: 'Not a JSON media type (application/json or application/*+json), not UTF-8, or an encoding other than identity or gzip', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
   '503': {
     description: 'Back-pressure (spool full) or QuestDB unreachable: the rows are not acknowledged; retry after `Retry-After` seconds',
     headers: { 'Retry-After': { schema: { type: 'integer' } } },
@@ -59,12 +61,12 @@ export function openApiDocument(validation: ValidationOptions, version = '1.0.0'
       },
     },
     Error: { type: 'object', required: ['error'], properties: { error: { type: 'string' }, message: { type: 'string' } } },
-    FetchEvent: inputSchema(fetchEventSchema(validation)),
-    TradingEvent: inputSchema(tradingEventSchema(validation)),
+    FetchEvent: truthfulSchema(inputSchema(fetchEventSchema(validation)), validation),
+    TradingEvent: truthfulSchema(inputSchema(tradingEventSchema(validation)), validation),
   };
   const paths: Record<string, JsonSchema> = {};
   for (const [kind, table] of Object.entries(METRIC_ROUTES)) {
-    schemas[table] = { ...inputSchema(TABLES[table].schema(validation)), description: TABLES[table].description };
+    schemas[table] = truthfulSchema({ ...inputSchema(TABLES[table].schema(validation)), description: TABLES[table].description }, validation, table);
     paths[`/v1/metrics/${kind}`] = ingestRoute(`Store ${table} rows (all or nothing)`, table, 'The rows are durable');
   }
   paths['/v1/events/fetch'] = ingestRoute(
@@ -88,6 +90,9 @@ export function openApiDocument(validation: ValidationOptions, version = '1.0.0'
   };
   Object.assign(paths, sourcesOpenApiPaths());
   paths['/openapi.json'] = text('This document', 'application/json');
+  const ilp = ilpOpenApi();
+  Object.assign(paths, ilp.paths);
+  Object.assign(schemas, ilp.schemas);
   return {
     openapi: '3.1.0',
     info: { title: 'Tradewatch collector', version, description: 'Ingest API: field names are the column names, timestamps ISO-8601 UTC strings.' },

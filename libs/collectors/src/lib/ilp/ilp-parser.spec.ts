@@ -38,6 +38,11 @@ describe('parseIlpLine', () => {
     expect(parseIlpLine(`t x=${b}`, 1)?.fields[0][1]).toEqual({ kind: 'boolean', value: b.toLowerCase().startsWith('t') });
   });
 
+  it('reads a line of tags only, with or without a timestamp', () => {
+    expect(parseIlpLine('t,a=b 1000', 1)).toEqual({ line: 1, table: 't', tags: [['a', 'b']], fields: [], timestampMicros: 1n });
+    expect(parseIlpLine('t,a=b', 1)).toEqual({ line: 1, table: 't', tags: [['a', 'b']], fields: [], timestampMicros: undefined });
+  });
+
   it('skips blank lines and comments; strips a CR', () => {
     expect(parseIlpLine('', 1)).toBeUndefined();
     expect(parseIlpLine('  ', 1)).toBeUndefined();

@@ -169,7 +169,9 @@ export function parseIlpLine(text: string, line: number, precision: IlpPrecision
   }
   c.skipSpaces();
   const fields: [string, IlpValue][] = [];
-  while (!c.done && c.peek() !== ' ') {
+  // A line of tags only may go straight on to its timestamp.
+  const tagsOnly = tags.length > 0 && /^-?\d+\s*$/.test(body.slice(c.i));
+  while (!tagsOnly && !c.done && c.peek() !== ' ') {
     const key = c.until('=, ');
     if (key === '' || c.peek() !== '=') throw new IlpSyntaxError(line, `field ${key === '' ? '(empty name)' : key} has no value`, key || undefined);
     c.i++;
