@@ -43,10 +43,11 @@ output), runs the benchmarks, prints a Markdown report and writes it to docs/ben
   --loads <list>        HTTP ingest: clients x rows per request, comma-separated; each load runs
                         against QuestDB alone (pre-encoded ILP) and then the collector (JSON)
                         (default 8x1000,32x1000,8x5000)
-  --duration <s>        HTTP ingest: measured seconds per run (default 20)
+  --duration <s>        HTTP ingest: measured seconds per run (default 15)
   --warmup <s>          HTTP ingest: seconds before measuring (default 5)
   --probe-interval <ms> freshness: one probe row every <ms>, at half the first load's rate (default 100)
-  --days <n>            dashboards: days of reference data (default 30)
+  --days <n>            dashboards: days of reference data (default 7, so that the whole run stays
+                        under 10 minutes; npm run bench:dashboards seeds 30 days)
   --dashboard-runs <n>  dashboards: measured runs per range (default 5)
   --out <file>          Markdown output (default docs/benchmarks.md)
   --no-write            print only
@@ -98,10 +99,10 @@ export function parseBenchArgs(argv: string[]): BenchArgs | undefined {
     rows: int('rows', 200_000, 20_000),
     rounds: int('rounds', 3, 1),
     loads,
-    durationSeconds: int('duration', 20, 6),
+    durationSeconds: int('duration', 15, 6),
     warmupSeconds: values.warmup === '0' ? 0 : int('warmup', 5, 2),
     probeIntervalMs: int('probe-interval', 100, 100),
-    days: int('days', 30, 1),
+    days: int('days', 7, 1),
     dashboardRuns: int('dashboard-runs', 5, 1),
     out,
     profileDir: values.profile,

@@ -92,6 +92,7 @@ async function run(args: BenchArgs): Promise<BenchReport> {
         log,
       });
       const common = { questDbUrl: url, questDbPid: questdb.pid, durationSeconds: args.durationSeconds, warmupSeconds: args.warmupSeconds, log };
+      const questDbIlp = (rows: number): IngestTarget => ({ url, path: '/write?precision=n', contentType: 'text/plain; charset=utf-8', okStatus: 204, bodies: new IlpBodies(rows) });
       const collectorJson = (rows: number): IngestTarget => ({ url: collector?.url ?? '', path: '/v1/metrics/pipeline', contentType: 'application/json', okStatus: 202, bodies: new PipelineBodies(rows) });
       try {
         report.ingest = [];
@@ -99,11 +100,18 @@ async function run(args: BenchArgs): Promise<BenchReport> {
           // Side by side: QuestDB alone at this load, then the collector at the same load.
           await truncateAll(url);
           log(`QuestDB alone: ${load.clients} clients × ${load.rows} rows of pre-encoded ILP, ${args.warmupSeconds} s warm-up + ${args.durationSeconds} s`);
-          const alone = await benchIngest({ ...common, clients: load.clients, target: { url, path: '/write?precision=n', contentType: 'text/plain; charset=utf-8', okStatus: 204, bodies: new IlpBodies(load.rows) } });
+          const alone = await benchIngest({ ...common, clients: load.clients, target: questDbIlp(load.rows) });
           await truncateAll(url);
           log(`collector: ${load.clients} clients × ${load.rows}-row JSON batches`);
           const viaCollector = await benchIngest({ ...common, clients: load.clients, collectorPid: collector.pid, target: collectorJson(load.rows) });
           report.ingest.push({ load, alone, collector: viaCollector });
+          if (report.ingest.length === 1) {
+            // What the 1-minute rollups cost QuestDB at this load: the same run without them.
+            await truncateAll(url);
+            await dropRollups(url);
+            log(`QuestDB alone without the rollups: ${load.clients} clients × ${load.rows} rows`);
+            report.withoutRollups = await benchIngest({ ...common, clients: load.clients, target: questDbIlp(load.rows) });
+          }
         }
         const first = report.ingest[0];
         if (first) {
@@ -171,11 +179,21 @@ async function truncateAll(url: string): Promise<void> {
   try {
     await client.bootstrap();
     // TRUNCATE invalidates the rollups over a table: drop them first, bootstrap recreates them empty.
-    for (const v of ROLLUP_NAMES) await client.query(`DROP MATERIALIZED VIEW IF EXISTS ${v}`);
+    await dropRollups(url, client);
     for (const t of TABLE_NAMES) await client.query(`TRUNCATE TABLE ${t}`);
     await client.bootstrap();
   } finally {
     await client.close();
+  }
+}
+
+/** Drops the rollups (materialized views); the next `truncateAll` recreates them. */
+async function dropRollups(url: string, connected?: MetricsClient): Promise<void> {
+  const client = connected ?? (await MetricsClient.connect({ url }));
+  try {
+    for (const v of ROLLUP_NAMES) await client.query(`DROP MATERIALIZED VIEW IF EXISTS ${v}`);
+  } finally {
+    if (!connected) await client.close();
   }
 }
 

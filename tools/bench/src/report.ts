@@ -15,6 +15,8 @@ export interface BenchReport {
   writer?: { rows: number; rounds: number; results: WriterResult[] };
   /** Each load against QuestDB alone (the ceiling) and the collector, side by side. */
   ingest?: { load: Load; alone: IngestResult; collector: IngestResult }[];
+  /** QuestDB alone at the first load with the rollups dropped: what their refresh costs. */
+  withoutRollups?: IngestResult;
   /** The collector at half the first load's rate, with freshness probes. */
   freshness?: { paceRowsPerSecond: number; result: IngestResult; disconnects: DisconnectResult };
   /** The collector's line-protocol endpoint, or 'absent' when it has none. */
@@ -118,6 +120,7 @@ function ingestSection(r: BenchReport): string[] {
   for (const { load, alone, collector } of r.ingest ?? []) {
     const label = `${load.clients} × ${formatCount(load.rows)}`;
     out.push(ingestRow(`${label}, QuestDB alone (ILP)`, alone), ingestRow(`${label}, **collector** (JSON)`, collector, alone));
+    if (r.withoutRollups && load === r.ingest?.[0]?.load) out.push(ingestRow(`${label}, QuestDB alone, rollups dropped`, r.withoutRollups, alone));
   }
   const e = r.ilpEndpoint;
   if (e && e !== 'absent') {
@@ -128,6 +131,16 @@ function ingestSection(r: BenchReport): string[] {
     Object.entries(x.failures).map(([status, n]) => `${n} × ${status} (e.g. \`${(x.failureSamples[status] ?? '').replace(/[`\n]/g, ' ')}\`)`),
   );
   if (failures.length) out.push('', `Failed requests: ${failures.join('; ')}.`);
+  const first = r.ingest?.[0];
+  if (first && r.withoutRollups) {
+    const w = r.withoutRollups.questdb.microsPerRow;
+    const a = first.alone.questdb.microsPerRow;
+    out.push(
+      '',
+      `The 1-minute rollups (materialized views, refreshed incrementally on every WAL transaction) cost QuestDB ${(a - w).toFixed(2)} µs per row at ${first.load.clients} × ${formatCount(first.load.rows)} ` +
+        `(${a.toFixed(2)} µs with them, ${w.toFixed(2)} µs without: ${formatRatio(a / w)}). The collector's shipper sends fewer, larger transactions than its clients, which cuts that share.`,
+    );
+  }
   out.push('', ...stagesSection(r));
   return out;
 }

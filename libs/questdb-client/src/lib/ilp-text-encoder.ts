@@ -1,5 +1,6 @@
 import { tableDef, type TableName } from '@tradewatch/models';
 import { RowEncodingError } from './errors';
+import { IlpByteWriter } from './ilp-byte-writer';
 
 /** Encodes a batch of rows of one table into ILP text lines, one line per row. */
 export type TextEncoder = (rows: readonly object[]) => string;
@@ -7,13 +8,8 @@ export type TextEncoder = (rows: readonly object[]) => string;
 export type BatchEncoder = (rows: readonly object[]) => Buffer;
 
 // ILP escaping (as the client does it): outside quotes space, comma and equals sign, inside
-// quotes the double quote; backslash and line breaks everywhere.
-const UNQUOTED = /[ ,=\n\r\\]/g;
-const NEEDS_ESCAPE = /[ ,=\n\r\\]/;
-const QUOTED = /["\n\r\\]/g;
-const NEEDS_QUOTE_ESCAPE = /["\n\r\\]/;
-const escapeName = (s: string) => s.replace(UNQUOTED, '\\$&');
-const escapeString = (s: string) => s.replace(QUOTED, '\\$&');
+// quotes the double quote; backslash and line breaks everywhere (IlpByteWriter does the values).
+const escapeName = (s: string) => s.replace(/[ ,=\n\r\\]/g, '\\$&');
 
 /** Beyond ±2^63 a LONG does not exist; -2^63 itself is QuestDB's null. */
 const LONG_LIMIT = 2 ** 63;
@@ -26,7 +22,7 @@ function helpers(table: TableName) {
   return {
     symbol(v: unknown, column: string): string {
       if (typeof v !== 'string') return fail(column, v, 'is not a string');
-      return NEEDS_ESCAPE.test(v) ? escapeName(v) : v;
+      return v;
     },
     long(v: unknown, column: string): number {
       if (!Number.isInteger(v)) return fail(column, v, 'is not an integer');
@@ -43,9 +39,9 @@ function helpers(table: TableName) {
       if (typeof v !== 'boolean') return fail(column, v, 'is not a boolean');
       return v ? 't' : 'f';
     },
-    string(v: unknown, column: string): string {
+    text(v: unknown, column: string): string {
       if (typeof v !== 'string') return fail(column, v, 'is not a string');
-      return NEEDS_QUOTE_ESCAPE.test(v) ? escapeString(v) : v;
+      return v;
     },
     empty(): never {
       throw new RowEncodingError(table, '(row)', 'a row needs a symbol or a non-null field');
@@ -53,17 +49,23 @@ function helpers(table: TableName) {
   };
 }
 
+/** Encodes a batch of rows into ILP bytes, leaving `reserve` bytes free at the front of the Buffer. */
+export type BytesEncoder = (rows: readonly object[], reserve?: number) => Buffer;
+
 /**
- * The registry-driven ILP text encoder of a table (the format the client's `Sender` produces,
+ * The registry-driven ILP encoder of a table (the text format the client's `Sender` produces,
  * timestamps in microseconds with the `t` suffix), compiled once per table into straight-line
- * code: one property read and one type check per column, no per-column dispatch. Symbols come
+ * code that writes bytes into one Buffer per batch: one property read and one type check per
+ * column, no per-column dispatch, no string per value except a double's digits. Symbols come
  * first, then fields in registry order; null and absent values are left out, which QuestDB stores
  * as null. A value of the wrong type, a non-finite double or an integer beyond a LONG throws a
  * `RowEncodingError` naming the column: nothing QuestDB would refuse leaves the encoder.
  */
-export function textEncoder(table: TableName): TextEncoder {
+export function bytesEncoder(table: TableName): BytesEncoder {
   const def = tableDef(table);
   const lit = (s: string) => JSON.stringify(s);
+  const constants: Uint8Array[] = [];
+  const k = (text: string) => `K[${constants.push(Buffer.from(text, 'utf8')) - 1}]`;
   const symbols: string[] = [];
   const fields: string[] = [];
   for (const name of def.columnNames) {
@@ -72,40 +74,51 @@ export function textEncoder(table: TableName): TextEncoder {
     const read = `r[${lit(name)}]`;
     const key = escapeName(name);
     if (type === 'SYMBOL') {
-      symbols.push(`line += ${lit(`,${key}=`)} + h.symbol(${read}, ${lit(name)});`);
+      symbols.push(`w.raw(${k(`,${key}=`)}); w.unquoted(h.symbol(${read}, ${lit(name)}));`);
       continue;
     }
-    const text = {
-      LONG: `h.long(v, ${lit(name)}) + 'i'`,
-      DOUBLE: `h.double(v, ${lit(name)})`,
-      BOOLEAN: `h.bool(v, ${lit(name)})`,
-      VARCHAR: `'"' + h.string(v, ${lit(name)}) + '"'`,
-      TIMESTAMP: `h.long(v, ${lit(name)}) + 't'`,
+    const write = {
+      LONG: `w.int(h.long(v, ${lit(name)})); w.byte(0x69);`,
+      DOUBLE: `w.ascii(String(h.double(v, ${lit(name)})));`,
+      BOOLEAN: `w.byte(h.bool(v, ${lit(name)}) === 't' ? 0x74 : 0x66);`,
+      VARCHAR: `w.byte(0x22); w.quoted(h.text(v, ${lit(name)})); w.byte(0x22);`,
+      TIMESTAMP: `w.int(h.long(v, ${lit(name)})); w.byte(0x74);`,
     }[type];
-    fields.push(`v = ${read}; if (v !== null && v !== undefined) { line += sep + ${lit(`${key}=`)} + ${text}; sep = ','; }`);
+    fields.push(`v = ${read}; if (v !== null && v !== undefined) { w.raw(first ? ${k(` ${key}=`)} : ${k(`,${key}=`)}); first = false; ${write} }`);
   }
   const body = [
-    'let text = "";',
     'for (let i = 0; i < rows.length; i++) {',
     '  const r = rows[i];',
     '  let v;',
-    `  let line = ${lit(escapeName(table))};`,
+    `  w.raw(${k(escapeName(table))});`,
     ...symbols.map((s) => `  ${s}`),
-    "  let sep = ' ';",
+    '  let first = true;',
     ...fields.map((f) => `  ${f}`),
-    symbols.length === 0 ? "  if (sep === ' ') h.empty();" : '',
-    "  text += line + ' ' + h.long(r.timestamp, 'timestamp') + 't\\n';",
+    symbols.length === 0 ? '  if (first) h.empty();' : '',
+    '  w.byte(0x20); w.int(h.long(r.timestamp, "timestamp")); w.byte(0x74); w.byte(0x0a);',
     '}',
-    'return text;',
   ].join('\n');
   // Column names come from the registry (identifiers), and are embedded as JSON string literals.
-  const compiled = new Function('h', 'rows', body) as (h: ReturnType<typeof helpers>, rows: readonly object[]) => string;
+  const compiled = new Function('h', 'K', 'w', 'rows', body) as (h: ReturnType<typeof helpers>, K: Uint8Array[], w: IlpByteWriter, rows: readonly object[]) => void;
   const h = helpers(table);
-  return (rows) => compiled(h, rows);
+  // The first guess at a batch's size comes from the batches before it, so a buffer rarely grows.
+  let bytesPerRow = 256;
+  return (rows, reserve = 0) => {
+    const w = new IlpByteWriter(reserve + Math.ceil(rows.length * bytesPerRow * 1.1), reserve);
+    compiled(h, constants, w, rows);
+    if (rows.length > 0) bytesPerRow = (w.pos - reserve) / rows.length;
+    return w.bytes();
+  };
 }
 
-/** `textEncoder` as one Buffer per request body. */
+/** `bytesEncoder` as one Buffer per request body. */
 export function batchEncoder(table: TableName): BatchEncoder {
-  const encode = textEncoder(table);
-  return (rows) => Buffer.from(encode(rows), 'utf8');
+  const encode = bytesEncoder(table);
+  return (rows) => encode(rows);
+}
+
+/** `bytesEncoder` as a string (for tests and tools; the spool and the sender use the bytes). */
+export function textEncoder(table: TableName): TextEncoder {
+  const encode = bytesEncoder(table);
+  return (rows) => encode(rows).toString('utf8');
 }

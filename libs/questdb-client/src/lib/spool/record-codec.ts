@@ -33,38 +33,38 @@ export interface RecordHeader {
   format: 'ilp' | 'json';
 }
 
+/** Bytes of a record of `table` before its ILP text: leave them free at the front of the text's Buffer for `sealRecord`. */
+export function recordHeadBytes(table: string): number {
+  return PREFIX_BYTES + FIXED_BODY_BYTES + Buffer.byteLength(table, 'utf8') + 1;
+}
+
+/**
+ * Makes a record of `buf` in place: `buf` holds `recordHeadBytes(table)` free bytes, then the ILP
+ * text of `rowCount` rows; the header and checksum are written into the free bytes. The encoder
+ * writes the rows straight after the room, so appending copies nothing.
+ */
+export function sealRecord(buf: Buffer, table: string, rowCount: number, appendedAtMs: number): Buffer {
+  const bodyLength = buf.length - PREFIX_BYTES;
+  if (bodyLength > MAX_BODY_BYTES) throw new RangeError(`a spool record holds at most ${MAX_BODY_BYTES} bytes; this one would hold ${bodyLength}`);
+  buf.writeUInt32LE(bodyLength, 0);
+  let o = PREFIX_BYTES;
+  o = buf.writeUInt32LE(rowCount, o);
+  o = buf.writeDoubleLE(appendedAtMs, o);
+  o = buf.writeUInt16LE(Buffer.byteLength(table, 'utf8'), o);
+  o += buf.write(table, o, 'utf8');
+  buf[o] = ILP_FORMAT;
+  buf.writeUInt32LE(crc32(buf.subarray(PREFIX_BYTES)), 4);
+  return buf;
+}
+
 /** A record holding `ilp` (`rowCount` ILP lines of `table`, each ending in a newline). */
 export function encodeRecord(table: string, rowCount: number, ilp: string | Buffer, appendedAtMs: number): Buffer {
-  const tableBytes = Buffer.byteLength(table, 'utf8');
-  const head = PREFIX_BYTES + FIXED_BODY_BYTES + tableBytes + 1;
-  let record: Buffer;
-  if (typeof ilp === 'string') {
-    // Written straight into the record, assuming ASCII (what the encoder writes, unless a value has
-    // other characters): one pass over the text instead of measuring it first. Room for 4 more
-    // bytes tells a whole write (fewer bytes than room) from one cut short by multi-byte characters.
-    const room = ilp.length + 4;
-    record = Buffer.allocUnsafe(head + room);
-    const written = record.write(ilp, head, 'utf8');
-    if (written < room - 3) record = record.subarray(0, head + written);
-    else {
-      record = Buffer.allocUnsafe(head + Buffer.byteLength(ilp, 'utf8'));
-      record.write(ilp, head, 'utf8');
-    }
-  } else {
-    record = Buffer.allocUnsafe(head + ilp.length);
-    ilp.copy(record, head);
-  }
-  const bodyLength = record.length - PREFIX_BYTES;
-  if (bodyLength > MAX_BODY_BYTES) throw new RangeError(`a spool record holds at most ${MAX_BODY_BYTES} bytes; this one would hold ${bodyLength}`);
-  record.writeUInt32LE(bodyLength, 0);
-  let o = PREFIX_BYTES;
-  o = record.writeUInt32LE(rowCount, o);
-  o = record.writeDoubleLE(appendedAtMs, o);
-  o = record.writeUInt16LE(tableBytes, o);
-  o += record.write(table, o, 'utf8');
-  record[o] = ILP_FORMAT;
-  record.writeUInt32LE(crc32(record.subarray(PREFIX_BYTES)), 4);
-  return record;
+  const head = recordHeadBytes(table);
+  const size = typeof ilp === 'string' ? Buffer.byteLength(ilp, 'utf8') : ilp.length;
+  const record = Buffer.allocUnsafe(head + size);
+  if (typeof ilp === 'string') record.write(ilp, head, 'utf8');
+  else ilp.copy(record, head);
+  return sealRecord(record, table, rowCount, appendedAtMs);
 }
 
 export type ReadResult =

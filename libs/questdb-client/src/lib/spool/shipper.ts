@@ -1,7 +1,7 @@
 import type { TableName } from '@tradewatch/models';
 import { backoffDelay, type BackoffOptions } from '../backoff';
 import { IlpRejectedError } from '../errors';
-import { textEncoder, type TextEncoder } from '../ilp-text-encoder';
+import { bytesEncoder, type BytesEncoder } from '../ilp-text-encoder';
 import { describeError } from '../rest-client';
 import type { Checkpoint } from './checkpoint';
 import type { DeadLetter, DeadLetterFile } from './dead-letters';
@@ -81,7 +81,7 @@ export class Shipper {
   private woken = false;
   /** Append time of the first record of each round read and not yet committed, in order. */
   private readonly roundStarts: { end: number; appendedAtMs: number }[] = [];
-  private readonly encoders = new Map<TableName, TextEncoder>();
+  private readonly encoders = new Map<TableName, BytesEncoder>();
 
   constructor(
     private readonly log: SegmentLog,
@@ -138,7 +138,7 @@ export class Shipper {
           round = await next;
           next = undefined;
         }
-        if (round.end < this.log.end) {
+        if (!next && round.end < this.log.end) {
           next = this.readRound(round.end);
           // Awaited when its turn comes; until then a failure must not count as unhandled.
           next.catch(() => undefined);
@@ -184,9 +184,9 @@ export class Shipper {
     this.woken = false;
   }
 
-  private encoder(table: TableName): TextEncoder {
+  private encoder(table: TableName): BytesEncoder {
     let encode = this.encoders.get(table);
-    if (!encode) this.encoders.set(table, (encode = textEncoder(table)));
+    if (!encode) this.encoders.set(table, (encode = bytesEncoder(table)));
     return encode;
   }
 
@@ -227,7 +227,7 @@ export class Shipper {
         // Written by an earlier version as JSON rows: encoded now, once.
         const rows = readRecordJsonRows(buf, o, header);
         try {
-          ilp = Buffer.from(this.encoder(table)(rows as object[]), 'utf8');
+          ilp = this.encoder(table)(rows as object[]);
         } catch (error) {
           round.unencodable.push({ time: '', table, error: `could not encode a row: ${describeError(error)}`, rows });
         }

@@ -2,11 +2,11 @@ import { mkdir } from 'node:fs/promises';
 import type { Row, TableName } from '@tradewatch/models';
 import { questDbConnectionSchema, type QuestDbConnection } from '../connection';
 import { IlpSender } from '../ilp-sender';
-import { textEncoder, type TextEncoder } from '../ilp-text-encoder';
+import { bytesEncoder, type BytesEncoder } from '../ilp-text-encoder';
 import type { RowSink } from '../row-sink';
 import { Checkpoint } from './checkpoint';
 import { DeadLetterFile } from './dead-letters';
-import { encodeRecord } from './record-codec';
+import { encodeRecord, recordHeadBytes, sealRecord } from './record-codec';
 import { SegmentLog } from './segment-log';
 import { Shipper, type ShipperOptions, type TableBatchSender } from './shipper';
 import { SpoolFullError } from './spool-errors';
@@ -70,7 +70,7 @@ export class SpoolSink implements RowSink {
   private closed = false;
   private appendedRecords = 0;
   private appendedBytes = 0;
-  private readonly encoders = new Map<TableName, TextEncoder>();
+  private readonly encoders = new Map<TableName, BytesEncoder>();
 
   private constructor(
     private readonly log: SegmentLog,
@@ -136,8 +136,10 @@ export class SpoolSink implements RowSink {
   async append<T extends TableName>(table: T, rows: readonly Row<T>[]): Promise<void> {
     if (rows.length === 0) return;
     let encode = this.encoders.get(table);
-    if (!encode) this.encoders.set(table, (encode = textEncoder(table)));
-    await this.appendIlp(table, rows.length, encode(rows));
+    if (!encode) this.encoders.set(table, (encode = bytesEncoder(table)));
+    const appendedAtMs = Date.now();
+    // The rows are encoded straight into the record, after the room for its header.
+    await this.appendRecord(sealRecord(encode(rows, recordHeadBytes(table)), table, rows.length, appendedAtMs), rows.length, appendedAtMs);
   }
 
   /**
@@ -148,7 +150,10 @@ export class SpoolSink implements RowSink {
   async appendIlp(table: TableName, rowCount: number, ilp: string | Buffer): Promise<void> {
     if (rowCount === 0) return;
     const appendedAtMs = Date.now();
-    const record = encodeRecord(table, rowCount, ilp, appendedAtMs);
+    await this.appendRecord(encodeRecord(table, rowCount, ilp, appendedAtMs), rowCount, appendedAtMs);
+  }
+
+  private async appendRecord(record: Buffer, rowCount: number, appendedAtMs: number): Promise<void> {
     const depth = this.depthBytes + this.log.pendingBytes;
     if (depth + record.length > this.maxBytes) {
       throw new SpoolFullError(depth, this.maxBytes, this.retryAfterSeconds(depth + record.length - this.maxBytes));
