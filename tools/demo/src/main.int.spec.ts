@@ -6,16 +6,9 @@ import { createServer as createTcpServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { questDbUrl } from '@tradewatch/questdb-client/testing';
+import { freePort } from '@tradewatch/reporter/testing';
 
 const ROOT = join(__dirname, '../../..');
-
-async function freePort(): Promise<number> {
-  const server = createTcpServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** `npm run demo` as a user runs it, in its own process group (like a terminal's foreground job). */
 function runDemo(env: Record<string, string>) {
