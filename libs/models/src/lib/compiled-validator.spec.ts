@@ -1,4 +1,6 @@
 import fc from 'fast-check';
+import type { z } from 'zod';
+import { fetchEventSchema, tradingEventSchema, validateEvents } from './events';
 import { ValidationError } from './errors';
 import { TABLE_NAMES, tableDef, type TableName } from './registry';
 import { rowRangeIssues } from './row-ranges';
@@ -110,6 +112,49 @@ describe('compiled validation against zod (property tests)', () => {
         expect(ts).toBeLessThanOrEqual((NOW + options.maxFutureSkewMs) * 1000);
       }),
       { numRuns: 300 },
+    );
+  });
+});
+
+describe('compiled event validation against zod (property tests)', () => {
+  const ts = formatIsoMicros((NOW - 1000) * 1000);
+  const pos = { strategy: 's', symbol: 'BTC', venue: 'okx', env: 'prod' };
+  const streams: [string, z.ZodType, Record<string, unknown>[]][] = [
+    ['fetch', fetchEventSchema(options), [{ host: 'h', env: 'prod', exchange: 'okx', symbol: 'X', data_type: 'oi', records: 1, bytes: 2, latency_ms: 3, data_timestamp: ts }]],
+    [
+      'trading',
+      tradingEventSchema(options),
+      [
+        { type: 'order_placed', ...pos, side: 'buy', quantity: 1 },
+        { type: 'order_filled', ...pos, side: 'sell', quantity: 1, price: 2, fee: 0.1, timestamp: ts },
+        { type: 'mark', symbol: 'BTC', venue: 'okx', price: 3 },
+        { type: 'position', ...pos, size: -1, avg_price: 4 },
+      ],
+    ],
+  ];
+  const value = fc.oneof(
+    valueFor({ type: 'TIMESTAMP' } as Column, 't'),
+    valueFor({ type: 'SYMBOL' } as Column, 's'),
+    valueFor({ type: 'DOUBLE' } as Column, 'd'),
+    fc.constantFrom<unknown>('buy', 'sell', 'mark', 'position', 'order_filled', 'cancel'),
+  );
+  const field = fc.constantFrom('timestamp', 'data_timestamp', 'host', 'env', 'exchange', 'symbol', 'data_type', 'records', 'bytes', 'latency_ms', 'type', 'strategy', 'venue', 'side', 'quantity', 'price', 'fee', 'size', 'avg_price', 'order_id', 'colour');
+
+  it.each(streams)('%s events: same acceptance, same parsed event, same issues word for word', (stream, schema, bases) => {
+    fc.assert(
+      fc.property(fc.constantFrom(...bases), fc.array(fc.tuple(field, value), { maxLength: 3 }), (base, changes) => {
+        const event = JSON.parse(JSON.stringify({ ...base, ...Object.fromEntries(changes) })) as unknown;
+        let viaCompiled: unknown;
+        try {
+          viaCompiled = { events: validateEvents(stream, schema, [event]) };
+        } catch (e) {
+          if (!(e instanceof ValidationError)) throw e;
+          viaCompiled = { issues: e.issues };
+        }
+        const parsed = schema.safeParse(event);
+        expect(viaCompiled).toEqual(parsed.success ? { events: [parsed.data] } : { issues: toFieldIssues(0, parsed.error, event) });
+      }),
+      { numRuns: 1500 },
     );
   });
 });
