@@ -86,10 +86,19 @@ pipeline: { cadencesMs: { oi: 60000 }, tolerance: 2 }
     ['probe.yaml', 'exchanges: { probes: [ { exchange: kraken } ] }', /exchanges\.probes\.0: exchange "kraken" has no default probe: set url and ping/],
     ['allow.yaml', 'exchanges: { probes: [ { exchange: kraken, url: "wss://x.example", ping: { style: frame } } ] }', /exchanges\.probes\.0\.exchange: "kraken" is not in validation\.exchanges/],
     ['cadence.yaml', 'pipeline: { cadencesMs: { oi: -5 } }', /pipeline\.cadencesMs\.oi/],
+    // Names that are JavaScript object members are names like any other, with messages naming the key.
+    ['constructor-probe.yaml', 'exchanges: { probes: [ constructor ] }', /exchanges\.probes\.0: exchange "constructor" has no default probe: set url and ping/],
+    ['proto-probe.yaml', 'exchanges: { probes: [ __proto__ ] }', /exchanges\.probes\.0: exchange "__proto__" has no default probe: set url and ping/],
+    ['capital.yaml', 'trading: { capital: { strategies: { constructor: -1 } } }', /trading\.capital\.strategies\.constructor/],
     ['yaml.yaml', 'daemons: [unclosed', /neither valid YAML nor JSON/],
   ])('refuses %s naming the key', (name, text, message) => {
     const path = file(name, text);
     expect(() => loadConfig({ COLLECTOR_CONFIG: path })).toThrow(message);
+  });
+
+  it('reads capital per strategy into a Map: constructor, __proto__ and toString are strategy names', () => {
+    const c = loadConfig({ COLLECTOR_CONFIG: file('capital-ok.yaml', 'trading: { capital: { strategies: { constructor: 1000, __proto__: 2000, toString: 3000 } } }') });
+    expect([...c.service.trading.capital.strategies]).toEqual([['constructor', 1000], ['__proto__', 2000], ['toString', 3000]]);
   });
 
   it('demo mode shortens intervals unless the file sets them', () => {
