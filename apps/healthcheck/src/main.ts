@@ -7,7 +7,7 @@ async function main(): Promise<number> {
     process.stdout.write(`${HEALTH_HELP}\n`);
     return 0;
   }
-  const report = await runHealthChecks(command);
+  const report = await runHealthChecks(command, process.env);
   process.stdout.write(command.json ? renderHealthJson(report) : renderHealthTable(report));
   return exitCodeFor(report);
 }

@@ -20,5 +20,6 @@ export { CONTACT_POINT_ENV, RECEIVERS, FAULT_LABELS } from './lib/alerting/conta
 export * from './lib/provisioning/datasource';
 export * from './lib/provisioning/dashboard-provider';
 export * from './lib/provisioning/render';
+export * from './lib/provisioning/channels';
 export * from './lib/seed/demo-universe';
 export { seedDemoData, waitForWalApplied, type SeedOptions, type SeedReport } from './lib/seed/seed';

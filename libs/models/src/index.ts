@@ -15,3 +15,4 @@ export * from './lib/daemon-status';
 export * from './lib/counter-continuity';
 export * from './lib/rollup';
 export * from './lib/rollup-registry';
+export * from './lib/alert-channels';

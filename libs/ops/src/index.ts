@@ -12,6 +12,7 @@ export * from './lib/retention/status-file';
 export * from './lib/health/checks';
 export * from './lib/health/health-config';
 export * from './lib/health/health-report';
+export * from './lib/health/alert-channels';
 export * from './lib/export/export-args';
 export * from './lib/export/csv-rows';
 export * from './lib/export/progress';

@@ -1,4 +1,7 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import Ajv from 'ajv';
 import { DCLinter } from 'dclint';
 import { parse as parseYaml } from 'yaml';
@@ -78,7 +81,7 @@ describe('docker-compose.yml', () => {
         expect(`${use.name}=${example.get(use.name)}`).toBe(`${use.name}=`);
       }
       // The credentials QuestDB and Grafana are started with are required outright.
-      for (const name of ['QUESTDB_PASSWORD', 'QUESTDB_PG_PASSWORD', 'GRAFANA_ADMIN_PASSWORD', 'COLLECTOR_TOKENS', 'TELEGRAM_BOT_TOKEN']) {
+      for (const name of ['QUESTDB_PASSWORD', 'QUESTDB_PG_PASSWORD', 'GRAFANA_ADMIN_PASSWORD', 'COLLECTOR_TOKENS']) {
         expect(uses.filter((u) => u.name === name).map((u) => u.operator)).toEqual(expect.arrayContaining([':?']));
         expect(uses.filter((u) => u.name === name && u.operator !== ':?')).toEqual([]);
       }
@@ -144,8 +147,14 @@ describe('docker-compose.yml', () => {
     });
 
     it('mounts the generated Grafana provisioning where Grafana and the dashboard provider look', () => {
-      const volumes = compose.services['grafana'].volumes ?? [];
-      expect(volumes).toContain('./deploy/grafana/provisioning:/etc/grafana/provisioning:ro');
+      const grafana = compose.services['grafana'] as ComposeFile['services'][string] & { entrypoint?: string[] };
+      const volumes = grafana.volumes ?? [];
+      // select-channels.sh copies the mounted tree to GF_PATHS_PROVISIONING, then Grafana starts.
+      expect(volumes).toContain('./deploy/grafana:/etc/tradewatch/grafana:ro');
+      expect(grafana.entrypoint?.[2]).toBe(
+        `sh /etc/tradewatch/grafana/select-channels.sh /etc/tradewatch/grafana "$GF_PATHS_PROVISIONING" && exec /run.sh`,
+      );
+      expect(grafana.environment?.['GF_PATHS_PROVISIONING']).toMatch(/^\/tmp\//);
       const providers = readYaml<{ providers: { options: { path: string } }[] }>('deploy/grafana/provisioning/dashboards/tradewatch.yaml').providers;
       for (const p of providers) expect(volumes).toContain(`./deploy/grafana/dashboards:${p.options.path}:ro`);
     });
@@ -153,15 +162,18 @@ describe('docker-compose.yml', () => {
     it('gives Grafana every variable its provisioning files expand', () => {
       const grafanaEnv = compose.services['grafana'].environment ?? {};
       const dir = 'deploy/grafana/provisioning';
-      const files = ['datasources', 'dashboards', 'alerting'].flatMap((sub) =>
-        exists(`${dir}/${sub}`) ? readdirSync(repoPath(dir, sub)).filter((f) => /\.ya?ml$/.test(f)).map((f) => `${sub}/${f}`) : [],
-      );
+      const subdirs = [
+        ...['datasources', 'dashboards', 'alerting'].map((sub) => `${dir}/${sub}`),
+        // The contact points and policies of every set of alert channels.
+        ...readdirSync(repoPath('deploy/grafana/channels')).map((set) => `deploy/grafana/channels/${set}`),
+      ];
+      const files = subdirs.flatMap((sub) => (exists(sub) ? readdirSync(repoPath(sub)).filter((f) => /\.ya?ml$/.test(f)).map((f) => `${sub}/${f}`) : []));
       // Grafana expands $VAR in provisioning values except alert queries (`model`, where SQL
       // macros such as $__timeFilter live) and annotations (templated per alert instead).
       const expanded = (path: string[]) => !path.includes('model') && !path.includes('annotations');
       const needed = new Set(
         files.flatMap((f) =>
-          [...strings(parseYaml(readText(`${dir}/${f}`)))].filter((s) => expanded(s.path)).flatMap((s) => variableUses(s.value).map((u) => u.name)),
+          [...strings(parseYaml(readText(f)))].filter((s) => expanded(s.path)).flatMap((s) => variableUses(s.value).map((u) => u.name)),
         ),
       );
       expect(needed.size).toBeGreaterThan(0);
@@ -188,6 +200,49 @@ describe('docker-compose.yml', () => {
       expect(compose.services['healthcheck'].environment).toMatchObject({ COLLECTOR_URL: 'http://collector:8080', GRAFANA_URL: 'http://grafana:3000' });
       expect(compose.services['grafana'].environment?.['QUESTDB_PG_HOST']).toBe('questdb');
       expect(compose.services['collector'].healthcheck?.test.join(' ')).toContain('http://127.0.0.1:8080/health/ready');
+    });
+  });
+
+  describe('alert channels (issue 15.6)', () => {
+    /** .env.example filled in as a user would, with only these alert channel variables set. */
+    function envWithChannels(channelVars: Record<string, string>): Map<string, string> {
+      const e = filledEnv();
+      for (const name of ['TELEGRAM_BOT_TOKEN', 'TELEGRAM_CHAT_ID', 'DISCORD_WEBHOOK_URL', 'ALERT_EMAIL_ADDRESSES', 'SMTP_HOST', 'SMTP_USER', 'SMTP_PASSWORD', 'SMTP_FROM_ADDRESS']) e.set(name, '');
+      for (const [k, v] of Object.entries(channelVars)) e.set(k, v);
+      return e;
+    }
+
+    /** Runs Grafana's entrypoint step (select-channels.sh) with Grafana's interpolated environment. */
+    function provisionedContactPoints(doc: ComposeFile): string[] {
+      const dst = join(mkdtempSync(join(tmpdir(), 'tw-compose-')), 'provisioning');
+      try {
+        const env = { PATH: process.env['PATH'] ?? '', ...doc.services['grafana'].environment };
+        execFileSync('sh', [repoPath('deploy/grafana/select-channels.sh'), repoPath('deploy/grafana'), dst], { env, stdio: 'ignore' });
+        const file = join(dst, 'alerting/contact-points.yaml');
+        if (!existsSync(file)) return [];
+        const cps = parseYaml(readFileSync(file, 'utf8')) as { contactPoints: { receivers: { type: string }[] }[] };
+        return [...new Set(cps.contactPoints.flatMap((c) => c.receivers.map((r) => r.type)))].sort();
+      } finally {
+        rmSync(join(dst, '..'), { recursive: true, force: true });
+      }
+    }
+
+    const validate = () => new Ajv({ allErrors: true, strict: false, validateSchema: false }).compile(JSON.parse(readFileSync(repoPath('node_modules/dclint/schemas/compose.schema.json'), 'utf8')));
+
+    it('with only the Telegram variables set, the compose file validates and Grafana gets Telegram alone', () => {
+      const doc = interpolateDocument(raw, envWithChannels({ TELEGRAM_BOT_TOKEN: '123:abc', TELEGRAM_CHAT_ID: '-100200' }));
+      expect(validate()(doc)).toBe(true);
+      expect(provisionedContactPoints(doc)).toEqual(['telegram']);
+    });
+
+    it('with no channel at all, the compose file validates and no contact point is provisioned', () => {
+      const doc = interpolateDocument(raw, envWithChannels({}));
+      expect(validate()(doc)).toBe(true);
+      expect(provisionedContactPoints(doc)).toEqual([]);
+    });
+
+    it('with every channel, Grafana gets all three', () => {
+      expect(provisionedContactPoints(compose)).toEqual(['discord', 'email', 'telegram']);
     });
   });
 

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { DASHBOARDS } from '../dashboards';
@@ -8,11 +8,12 @@ import { RULE_GROUPS } from './rules';
 import { EXPRESSION_DATASOURCE_UID } from './sdk-rules';
 
 // The committed files Grafana loads (output.spec.ts checks they are what the code generates).
-const DIR = join(__dirname, '../../../../../deploy/grafana/provisioning/alerting');
-const load = (file: string) => parse(readFileSync(join(DIR, file), 'utf8')) as unknown;
-const rules = ruleFileSchema.parse(load('alert-rules.yaml'));
-const contactPoints = contactPointFileSchema.parse(load('contact-points.yaml'));
-const policies = policyFileSchema.parse(load('policies.yaml'));
+const DEPLOY = join(__dirname, '../../../../../deploy/grafana');
+const load = (file: string) => parse(readFileSync(join(DEPLOY, file), 'utf8')) as unknown;
+const rules = ruleFileSchema.parse(load('provisioning/alerting/alert-rules.yaml'));
+// Every channel configured (the other channel sets are checked below).
+const contactPoints = contactPointFileSchema.parse(load('channels/telegram+discord+email/contact-points.yaml'));
+const policies = policyFileSchema.parse(load('channels/telegram+discord+email/policies.yaml'));
 const allRules = rules.groups.flatMap((g) => g.rules);
 
 describe('alerting provisioning files', () => {
@@ -111,5 +112,22 @@ describe('alerting provisioning files', () => {
 
   it('one source of truth: the rules in the file are the RULE_GROUPS definitions', () => {
     expect(allRules.map((r) => r.uid)).toEqual(RULE_GROUPS.flatMap((g) => g.rules.map((r) => r.uid)));
+  });
+
+  it('provision, for each set of channels, contact points of those channels alone, still routed by severity', () => {
+    const sets = readdirSync(join(DEPLOY, 'channels')).sort();
+    expect(sets).toEqual(['discord', 'discord+email', 'email', 'telegram', 'telegram+discord', 'telegram+discord+email', 'telegram+email']);
+    for (const set of sets) {
+      const cps = contactPointFileSchema.parse(load(`channels/${set}/contact-points.yaml`)).contactPoints;
+      const policy = policyFileSchema.parse(load(`channels/${set}/policies.yaml`)).policies[0];
+      const types = (receiver: string | undefined) => cps.find((c) => c.name === receiver)?.receivers.map((r) => r.type).sort();
+      const route = (severity: string) => policy.routes.find((r) => r.object_matchers?.some(([, , v]) => v === severity))?.receiver;
+      const channels = set.split('+').sort();
+      expect({ set, critical: types(route('critical')) }).toEqual({ set, critical: channels });
+      // Warnings: Telegram when configured, else the critical contact point, so they still reach someone.
+      expect({ set, warning: types(route('warning')) }).toEqual({ set, warning: channels.includes('telegram') ? ['telegram'] : channels });
+      expect(types(policy.receiver)).toEqual(types(route('warning')));
+      expect(new Set(cps.flatMap((c) => c.receivers.map((r) => r.type)))).toEqual(new Set(channels));
+    }
   });
 });

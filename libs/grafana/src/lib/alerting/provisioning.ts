@@ -1,4 +1,5 @@
 import type * as alerting from '@grafana/grafana-foundation-sdk/alerting';
+import type { AlertChannel } from '@tradewatch/models';
 import { GRAFANA_FOLDER } from '../datasource';
 import { DefinitionError } from '../errors';
 import { contactPointBuilders, notificationPolicyBuilder } from './contact-points';
@@ -61,9 +62,9 @@ function toFileRule(rule: alerting.Rule) {
 }
 
 /** SDK contact points (one integration each) grouped by name into provisioned contact points. */
-export function contactPointFile(): ContactPointFile {
+export function contactPointFile(channels?: readonly AlertChannel[]): ContactPointFile {
   const byName = new Map<string, ContactPointFile['contactPoints'][number]>();
-  for (const cp of contactPointBuilders().map((b) => plain(b.build()))) {
+  for (const cp of contactPointBuilders(channels).map((b) => plain(b.build()))) {
     const name = cp.name ?? '';
     let entry = byName.get(name);
     if (!entry) byName.set(name, (entry = { orgId: 1, name, receivers: [] }));
@@ -72,8 +73,8 @@ export function contactPointFile(): ContactPointFile {
   return parse(contactPointFileSchema, 'contact points', { apiVersion: 1, contactPoints: [...byName.values()] });
 }
 
-export function policyFile(): PolicyFile {
-  const root = plain(notificationPolicyBuilder().build());
+export function policyFile(channels?: readonly AlertChannel[]): PolicyFile {
+  const root = plain(notificationPolicyBuilder(channels).build());
   const toRoute = (p: alerting.NotificationPolicy): PolicyRoute => ({
     receiver: p.receiver ?? '',
     ...(p.object_matchers ? { object_matchers: p.object_matchers as PolicyRoute['object_matchers'] } : {}),

@@ -1,5 +1,6 @@
 import { RestClient } from '@tradewatch/questdb-client';
 import { checkCollector, checkFreshness, checkGrafana, checkQuestDb, type CheckResult } from './checks';
+import { checkAlertChannels } from './alert-channels';
 import type { HealthConfig } from './health-config';
 
 export interface HealthReport {
@@ -8,8 +9,11 @@ export interface HealthReport {
   checks: CheckResult[];
 }
 
-/** Runs every configured check at once; `skipped` checks do not make the stack unhealthy. */
-export async function runHealthChecks(config: Omit<HealthConfig, 'json'>): Promise<HealthReport> {
+/**
+ * Runs every configured check at once; `skipped` checks do not make the stack unhealthy. With
+ * `alertEnv` (the alert channel variables Grafana gets), also says which channels are not configured.
+ */
+export async function runHealthChecks(config: Omit<HealthConfig, 'json'>, alertEnv?: Readonly<Record<string, string | undefined>>): Promise<HealthReport> {
   const rest = new RestClient(config.questdb);
   const checks = await Promise.all([
     checkQuestDb(rest, config.questdb.url, config.timeoutMs),
@@ -20,6 +24,7 @@ export async function runHealthChecks(config: Omit<HealthConfig, 'json'>): Promi
       ? checkGrafana(config.grafanaUrl, config.timeoutMs)
       : Promise.resolve<CheckResult>({ name: 'grafana', status: 'skipped', detail: 'not configured (set GRAFANA_URL or --grafana-url)' }),
     ...config.freshness.map(({ table, maxAgeMs }) => checkFreshness(rest, table, maxAgeMs, config.timeoutMs)),
+    ...(alertEnv ? [Promise.resolve(checkAlertChannels(alertEnv))] : []),
   ]);
   return { healthy: checks.every((c) => c.status !== 'fail'), checkedAt: new Date().toISOString(), checks };
 }
