@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -143,6 +143,25 @@ describe('Reporter and serveStatus against a real collector process and a real Q
     expect(code).toBe(0);
     // Delivered before the child exited: acknowledged means durable in the collector's spool.
     expect(await waitForCount(reader, `SELECT count() FROM daemon_metrics WHERE host = '${host}' AND ${NOT_SILENCE_ROW}`, 40, 20_000)).toBe(40);
+  }, 60_000);
+
+  it('with spillDir, rows of a process that exits at once are spilled by its exit handler and delivered by the next start', async () => {
+    const host = uniqueName('exit-spill');
+    const spillDir = join(dir, 'spill');
+    const child = spawn(process.execPath, ['--import', 'tsx', 'libs/reporter/src/testing/report-and-exit.fixture.ts', collector.url, host, '25', 'exit', spillDir], {
+      cwd: ROOT,
+      env: { ...process.env, TSX_TSCONFIG_PATH: 'tsconfig.base.json' },
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
+    const [code] = await once(child, 'exit');
+    expect(code).toBe(0);
+    expect(readdirSync(spillDir).filter((f) => f.endsWith('.jsonl'))).toHaveLength(1);
+
+    const next = new Reporter({ url: collector.url, spillDir, exitHandlers: false });
+    await next.close();
+    expect(next.counters).toMatchObject({ sent: 25, replayed: 25, refused: 0 });
+    expect(readdirSync(spillDir)).toEqual([]);
+    expect(await waitForCount(reader, `SELECT count() FROM daemon_metrics WHERE host = '${host}' AND ${NOT_SILENCE_ROW}`, 25, 20_000)).toBe(25);
   }, 60_000);
 
   it('serveStatus polled by the real DaemonCollector gives the daemon_metrics and exchange_status rows it served', async () => {
