@@ -9,6 +9,7 @@ import {
 } from '@tradewatch/models';
 import {
   ConfigError,
+  DEFAULT_SERIES_LIMITS,
   daemonOptionsSchema,
   inventoryOptionsSchema,
   exchangeOptionsSchema,
@@ -58,6 +59,12 @@ const fileSchema = z.strictObject({
     .strictObject({
       maxBodyBytes: z.number().int().min(1_024).default(5 * 1024 * 1024),
       maxRowsPerRequest: z.number().int().min(1).default(10_000),
+      /** New series (hosts, positions, fetch series…) one request may create. */
+      maxNewSeriesPerRequest: z.number().int().min(1).default(DEFAULT_SERIES_LIMITS.maxNewSeriesPerRequest),
+      /** Series the collector holds (and /metrics shows) per table. */
+      maxSeriesPerTable: z.number().int().min(1).default(DEFAULT_SERIES_LIMITS.maxSeriesPerTable),
+      /** A series not reported for this long is forgotten. */
+      forgetSeriesAfterMs: z.number().int().min(1_000).default(DEFAULT_SERIES_LIMITS.forgetSeriesAfterMs),
     })
     .prefault({}),
   /** The durable spool (used by the spool sink). */
@@ -197,7 +204,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): CollectorConfi
         exchanges,
         now: () => Date.now(),
       },
-      limits: { maxRowsPerRequest: file.limits.maxRowsPerRequest },
+      limits: {
+        maxRowsPerRequest: file.limits.maxRowsPerRequest,
+        series: { maxNewSeriesPerRequest: file.limits.maxNewSeriesPerRequest, maxSeriesPerTable: file.limits.maxSeriesPerTable, forgetSeriesAfterMs: file.limits.forgetSeriesAfterMs },
+      },
       daemons: file.daemons,
       exchanges: file.exchanges,
       pipeline: file.pipeline,

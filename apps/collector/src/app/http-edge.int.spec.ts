@@ -1,10 +1,10 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import pino from 'pino';
-import { questDbUrl, uniqueName } from '@tradewatch/questdb-client/testing';
+import { questDbUrl, uniqueName, waitForRows } from '@tradewatch/questdb-client/testing';
 import { loadConfig } from './config';
 import { startCollector, type RunningCollector } from './server';
 
@@ -18,9 +18,11 @@ function capturingLogger(): { logger: pino.Logger; lines: string[] } {
   return { logger: pino({ level: 'trace' }, { write: (s: string) => void lines.push(s) }), lines };
 }
 
-async function start(env: Record<string, string>, logger: pino.Logger, bindForTest?: string): Promise<RunningCollector> {
+async function start(env: Record<string, string>, logger: pino.Logger, bindForTest?: string, configLines?: string[]): Promise<RunningCollector> {
   const dir = mkdtempSync(join(tmpdir(), 'collector-edge-'));
-  const config = loadConfig({ QUESTDB_URL: questDbUrl(), COLLECTOR_PORT: '0', COLLECTOR_SPOOL_DIR: join(dir, 'spool'), ...env });
+  if (configLines) writeFileSync(join(dir, 'collector.yaml'), [...configLines, ''].join('\n'));
+  const file = configLines ? { COLLECTOR_CONFIG: join(dir, 'collector.yaml') } : {};
+  const config = loadConfig({ QUESTDB_URL: questDbUrl(), COLLECTOR_PORT: '0', COLLECTOR_SPOOL_DIR: join(dir, 'spool'), ...file, ...env });
   // Access rules follow the configured bind address; the test itself listens on loopback only.
   if (bindForTest) config.http.bind = bindForTest;
   return startCollector(config, logger);
@@ -173,5 +175,61 @@ describe('read access when bound beyond loopback (/metrics, /health/ready detail
   it('a scrape token is read-only: ingest refuses it', async () => {
     const res = await fetch(`${running.url}/v1/metrics/daemon`, { method: 'POST', headers: { authorization: `Bearer ${SCRAPE}`, 'content-type': 'application/json' }, body: '{}' });
     expect(res.status).toBe(401);
+  });
+});
+
+describe('amplification bounds: new series per request, series held, forgetting (real service, real QuestDB)', () => {
+  let running: RunningCollector;
+  const marker = uniqueName('series');
+  const ts = () => new Date(Date.now() - 30_000).toISOString();
+  const daemon = (host: string) => ({ timestamp: ts(), host: `${marker}-${host}`, env: 'prod', running: true });
+
+  beforeAll(async () => {
+    running = await start({ COLLECTOR_TOKENS: TOKEN }, pino({ level: 'silent' }), undefined, ['limits:', '  maxNewSeriesPerRequest: 3', '  maxSeriesPerTable: 5', '  forgetSeriesAfterMs: 1000']);
+  });
+  afterAll(() => running.stop());
+  const c = {
+    post: (path: string, body: unknown) =>
+      fetch(`${running.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` }, body: JSON.stringify(body) }),
+    query: (sql: string) => waitForRows(running.client, sql, () => true),
+    get running() {
+      return running;
+    },
+  };
+
+  const refusedCounter = async (table: string, limit: string) => {
+    const text = await (await fetch(`${c.running.url}/metrics`)).text();
+    return Number(new RegExp(`^tradewatch_collector_series_refused_total\\{table="${table}",limit="${limit}"\\} (\\d+)`, 'm').exec(text)?.[1] ?? 0);
+  };
+
+  it('refuses a request creating more new series than allowed with 422 and a counter; stores nothing of it', async () => {
+    const res = await c.post('/v1/metrics/daemon', ['a', 'b', 'c', 'd'].map(daemon));
+    expect(res.status).toBe(422);
+    expect(await res.json()).toEqual({ error: 'series_limit', message: expect.stringMatching(/daemon_metrics: this request would create 4 new series \(host, env\); one request may create at most 3/) });
+    expect(await refusedCounter('daemon_metrics', 'per_request')).toBe(1);
+    const fetchEvents = ['a', 'b', 'c', 'd'].map((s) => ({ host: `${marker}-f`, env: 'dev', exchange: 'okx', symbol: `${s}/USDT`, data_type: 'oi', records: 1, bytes: 1, latency_ms: 1, data_timestamp: ts() }));
+    expect((await c.post('/v1/events/fetch', fetchEvents)).status).toBe(422);
+    const positions = ['a', 'b', 'c', 'd'].map((s) => ({ type: 'position', strategy: `${marker}-s`, symbol: `${s}/USDT`, venue: 'okx', env: 'dev', size: 1, avg_price: 1 }));
+    expect((await c.post('/v1/events/trading', positions)).status).toBe(422);
+    const ilp = await fetch(`${c.running.url}/write`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}` }, body: ['a', 'b', 'c', 'd'].map((h) => `daemon_metrics,host=${marker}-ilp-${h},env=prod running=t\n`).join('') });
+    expect(ilp.status).toBe(422);
+    expect(await ilp.json()).toMatchObject({ code: 'series_limit', line: 0 });
+    expect(await c.query(`SELECT count() n FROM daemon_metrics WHERE host LIKE '${marker}%'`)).toEqual([{ n: 0 }]);
+  });
+
+  it('refuses series beyond the per-table limit, and takes new ones once silent ones are forgotten', async () => {
+    expect((await c.post('/v1/metrics/daemon', ['a', 'b', 'c'].map(daemon))).status).toBe(202);
+    expect((await c.post('/v1/metrics/daemon', ['d', 'e'].map(daemon))).status).toBe(202);
+    const over = await c.post('/v1/metrics/daemon', [daemon('f')]);
+    expect(over.status).toBe(422);
+    expect(await over.json()).toMatchObject({ message: expect.stringMatching(/may hold at most 5; this request would add 1\. Series not reported for 1 s are forgotten/) });
+    expect(await refusedCounter('daemon_metrics', 'per_table')).toBe(1);
+    // A known series still reports.
+    expect((await c.post('/v1/metrics/daemon', [{ ...daemon('a'), timestamp: new Date(Date.now() - 20_000).toISOString() }])).status).toBe(202);
+    await new Promise((r) => setTimeout(r, 2_500));
+    expect((await c.post('/v1/metrics/daemon', [daemon('f')])).status).toBe(202);
+    const text = await (await fetch(`${c.running.url}/metrics`)).text();
+    expect(text).toContain(`host="${marker}-f"`);
+    expect(text).not.toContain(`host="${marker}-b"`); // silent, forgotten
   });
 });

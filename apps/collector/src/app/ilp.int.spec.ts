@@ -1,15 +1,18 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import pino from 'pino';
 import { Sender } from '@questdb/nodejs-client';
 import { formatIsoMicros } from '@tradewatch/models';
-import { uniqueName } from '@tradewatch/questdb-client/testing';
-import { startTestCollector, type TestCollector } from '../testing/test-collector';
-import type { RunningCollector } from './server';
+import { questDbUrl, uniqueName, waitForRows } from '@tradewatch/questdb-client/testing';
+import { loadConfig } from './config';
+import { startCollector, type RunningCollector } from './server';
 
 const TOKEN = 'ilp-token-0123456789abcdef';
 
 /** Line protocol at /write, sent by the official QuestDB Node client to the real service (real HTTP, real QuestDB). */
 describe('POST /write: InfluxDB line protocol from @questdb/nodejs-client', () => {
-  let c: TestCollector;
   let running: RunningCollector;
   let addr: string;
   const marker = uniqueName('ilp');
@@ -17,15 +20,16 @@ describe('POST /write: InfluxDB line protocol from @questdb/nodejs-client', () =
   const baseMicros = (Date.now() - 60_000) * 1000 + 123;
 
   beforeAll(async () => {
-    c = await startTestCollector([], TOKEN);
-    running = c.running;
+    const dir = mkdtempSync(join(tmpdir(), 'collector-ilp-'));
+    const config = loadConfig({ QUESTDB_URL: questDbUrl(), COLLECTOR_PORT: '0', COLLECTOR_TOKENS: TOKEN, COLLECTOR_SPOOL_DIR: join(dir, 'spool') });
+    running = await startCollector(config, pino({ level: 'silent' }));
     addr = new URL(running.url).host;
   });
-  afterAll(() => c.stop());
+  afterAll(() => running.stop());
 
   const sender = (extra = '') => Sender.fromConfig(`http::addr=${addr};token=${TOKEN};auto_flush=off;${extra}`);
-  const query = (sql: string) => c.query(sql);
-  const waitFor = (sql: string, accept: (rows: Record<string, unknown>[]) => boolean) => c.waitFor(sql, accept, 10_000);
+  const query = async (sql: string) => (await running.client.query<Record<string, unknown>>(sql)).rows;
+  const waitFor = (sql: string, accept: (rows: Record<string, unknown>[]) => boolean) => waitForRows(running.client, sql, accept);
 
   it('stores every row exactly: symbols, integers, floats, booleans, strings with escapes, timestamp columns', async () => {
     const host = `${marker}-ok`;

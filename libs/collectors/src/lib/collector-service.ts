@@ -57,7 +57,7 @@ export class CollectorService {
   private readonly watchers: Collector[];
 
   constructor(options: CollectorServiceOptions, sink: RowSink, metrics: CollectorMetrics, onError: ErrorReporter, runtime: CollectorServiceRuntime = {}) {
-    this.recorder = new RowRecorder(sink, metrics, new LatestValues(metrics.registry), options.validation);
+    this.recorder = new RowRecorder(sink, metrics, new LatestValues(metrics.registry, options.limits.series), options.validation);
     this.identity = { host: options.host, env: options.env };
     const output = this.recorder;
     this.inventory = new SourceInventory({ options: options.inventory, pipeline: options.pipeline, env: options.env });

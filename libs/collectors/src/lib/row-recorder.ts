@@ -46,9 +46,15 @@ export class RowRecorder implements RowOutput {
   /** Validates untrusted rows (one or an array), all or nothing, then records them. */
   async ingest<T extends TableName>(table: T, input: unknown): Promise<number> {
     const rows = this.validate(table, input);
+    this.admitSeries(table, rows);
     // Validated against the registry's ranges already: no range check again.
     await this.store(table, rows, true);
     return rows.length;
+  }
+
+  /** Refuses (SeriesLimitError) items that would create more series of `table` than allowed. */
+  admitSeries(table: TableName, items: readonly object[]): void {
+    this.latest.admit(table, items);
   }
 
   /** Validates untrusted rows (one or an array), all or nothing, counting refusals; records nothing. */

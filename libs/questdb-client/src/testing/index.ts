@@ -23,6 +23,18 @@ export async function waitForCount(client: MetricsClient, sql: string, expected:
   return count;
 }
 
+/** Polls `sql` until `accept` likes its rows (WAL tables apply commits asynchronously); throws with the last rows on timeout. */
+export async function waitForRows(client: MetricsClient, sql: string, accept: (rows: Record<string, unknown>[]) => boolean, timeoutMs = 10_000): Promise<Record<string, unknown>[]> {
+  const deadline = Date.now() + timeoutMs;
+  let rows: Record<string, unknown>[] = [];
+  while (Date.now() < deadline) {
+    rows = (await client.query<Record<string, unknown>>(sql)).rows;
+    if (accept(rows)) return rows;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out after ${timeoutMs} ms: ${sql}: ${JSON.stringify(rows).slice(0, 1000)}`);
+}
+
 /** A name unique to this test run, so tests sharing one QuestDB never see each other's rows. */
 export function uniqueName(prefix: string): string {
   return `${prefix}-${process.pid}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 7)}`;

@@ -4,6 +4,7 @@ import { IlpRejectedError } from '../ilp/ilp-errors';
 import { parseIlp, type IlpPrecision } from '../ilp/ilp-parser';
 import { ilpToRows, type IlpLineIssue } from '../ilp/ilp-rows';
 import type { PipelineCollector } from '../pipeline/pipeline-collector';
+import type { SeriesLimits } from '../metrics/latest-values';
 import type { RowRecorder } from '../row-recorder';
 import type { TradingCollector } from '../trading/trading-collector';
 
@@ -25,6 +26,8 @@ export const ILP_TABLES: ReadonlySet<TableName> = new Set(Object.values(METRIC_R
 
 export interface IngestLimits {
   maxRowsPerRequest: number;
+  /** Series bounds (new series per request, series held, forgetting); defaults when absent. */
+  series?: SeriesLimits;
 }
 
 /**
@@ -49,6 +52,7 @@ export class IngestService {
   fetchEvents(body: unknown): number {
     this.checkRows(body);
     const events = validateEvents('fetch_events', fetchEventSchema(this.recorder.validation), body);
+    this.recorder.admitSeries('pipeline_metrics', events);
     this.pipeline.record(events);
     return events.length;
   }
@@ -56,6 +60,7 @@ export class IngestService {
   tradingEvents(body: unknown): number {
     this.checkRows(body);
     const events = validateEvents('trading_events', tradingEventSchema(this.recorder.validation), body);
+    this.recorder.admitSeries('trading_metrics', events);
     this.trading.record(events);
     return events.length;
   }
@@ -85,6 +90,7 @@ export class IngestService {
       }
     }
     if (issues.length > 0) throw new IlpRejectedError(issues);
+    for (const { table, rows } of valid) this.recorder.admitSeries(table, rows);
     // daemon_metrics first: its counter-continuity rule is the only one that can still refuse
     // at write time, and then nothing of the request has been written yet.
     valid.sort((a, b) => Number(b.table === 'daemon_metrics') - Number(a.table === 'daemon_metrics'));

@@ -107,6 +107,7 @@ export function ilpOpenApi(): { paths: Record<string, JsonSchema>; schemas: Reco
         '401': { description: 'Missing or invalid bearer token', content: ilpError },
         '413': { description: 'Body larger than the limit, or more lines than the row limit', content: ilpError },
         '415': { description: 'Not text/plain, not UTF-8, or an encoding other than identity or gzip', content: ilpError },
+        '422': { description: 'The request would create more new series than allowed; nothing was stored', content: ilpError },
         '503': { description: 'Back-pressure or shutting down: not acknowledged; retry after `Retry-After` seconds', headers: { 'Retry-After': { schema: { type: 'integer' } } }, content: ilpError },
       },
     },

@@ -22,6 +22,7 @@ const errorResponses = {
   '401': { description: 'Missing or invalid bearer token', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
   '413': { description: 'Body larger than the limit, or too many rows', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
   '415': { description: 'Not a JSON media type (application/json or application/*+json), not UTF-8, or an encoding other than identity or gzip', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
+  '422': { description: 'The request would create more new series than allowed (limits.maxNewSeriesPerRequest, limits.maxSeriesPerTable); nothing was stored', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
   '503': {
     description: 'Back-pressure (spool full) or QuestDB unreachable: the rows are not acknowledged; retry after `Retry-After` seconds',
     headers: { 'Retry-After': { schema: { type: 'integer' } } },

@@ -1,8 +1,21 @@
 import { Counter, Gauge, type Registry } from 'prom-client';
 import { TABLE_NAMES, type Row, type TableName } from '@tradewatch/models';
+import { SeriesLimitError } from '../errors';
 import { gaugeSpecs, labelColumns, seriesColumns, type GaugeSpec } from './gauge-specs';
 
 type AnyRow = Record<string, unknown>;
+
+/** Bounds on the series a client can make the collector hold (memory, `/metrics` size). */
+export interface SeriesLimits {
+  /** New series (a new host, position, fetch series…) one request may create. */
+  maxNewSeriesPerRequest: number;
+  /** Series held per table; a request that would go beyond is refused. */
+  maxSeriesPerTable: number;
+  /** A series not reported for this long is forgotten (leaves `/metrics`, no longer counts). */
+  forgetSeriesAfterMs: number;
+}
+
+export const DEFAULT_SERIES_LIMITS: SeriesLimits = { maxNewSeriesPerRequest: 1_000, maxSeriesPerTable: 50_000, forgetSeriesAfterMs: 24 * 3_600_000 };
 
 /**
  * Keeps the latest row of every series (one per combination of SYMBOL columns) and exposes the
@@ -11,24 +24,98 @@ type AnyRow = Record<string, unknown>;
  */
 export class LatestValues {
   private readonly latest = new Map<TableName, Map<string, AnyRow>>(TABLE_NAMES.map((t) => [t, new Map()]));
+  /** When each series was last observed (collector clock, ms), for forgetting silent ones. */
+  private readonly seenAt = new Map<TableName, Map<string, number>>(TABLE_NAMES.map((t) => [t, new Map()]));
+  private readonly refused: Counter<'table' | 'limit'>;
+  private lastSweep = 0;
 
-  constructor(registry: Registry) {
+  constructor(
+    registry: Registry,
+    private readonly limits: SeriesLimits = DEFAULT_SERIES_LIMITS,
+    private readonly now: () => number = Date.now,
+  ) {
     for (const spec of gaugeSpecs()) this.register(registry, spec);
+    this.refused = new Counter({
+      name: 'tradewatch_collector_series_refused_total',
+      help: 'Requests refused (422) because they would create more series than allowed, per table and limit (per_request, per_table).',
+      labelNames: ['table', 'limit'],
+      registers: [registry],
+    });
+  }
+
+  private keyOf(table: TableName, item: AnyRow): string {
+    return seriesColumns(table).map((k) => String(item[k])).join('\u0000');
   }
 
   observe<T extends TableName>(table: T, rows: readonly Row<T>[]): void {
     const store = this.latest.get(table);
-    if (!store) return;
-    const keys = seriesColumns(table);
+    const seen = this.seenAt.get(table);
+    if (!store || !seen) return;
+    const now = this.now();
     for (const row of rows as readonly AnyRow[]) {
-      const key = keys.map((k) => String(row[k])).join('\u0000');
+      const key = this.keyOf(table, row);
       const prev = store.get(key);
       if (!prev || (row['timestamp'] as number) >= (prev['timestamp'] as number)) store.set(key, row);
+      seen.set(key, now);
+    }
+  }
+
+  /** Series held for a table (after forgetting silent ones). */
+  seriesCount(table: TableName): number {
+    this.forgetSilent();
+    return this.latest.get(table)?.size ?? 0;
+  }
+
+  /**
+   * Refuses (SeriesLimitError, counted) a request whose items would create more new series of
+   * `table` than one request may, or more than the table may hold. `items` carry the table's
+   * SYMBOL columns (rows, or events that feed the table); items without them create no series.
+   */
+  admit(table: TableName, items: readonly object[]): void {
+    this.forgetSilent();
+    const store = this.latest.get(table);
+    if (!store) return;
+    const columns = seriesColumns(table);
+    const fresh = new Set<string>();
+    for (const item of items as readonly AnyRow[]) {
+      if (!columns.every((c) => item[c] !== undefined && item[c] !== null)) continue;
+      const key = this.keyOf(table, item);
+      if (!store.has(key)) fresh.add(key);
+    }
+    const { maxNewSeriesPerRequest, maxSeriesPerTable, forgetSeriesAfterMs } = this.limits;
+    if (fresh.size > maxNewSeriesPerRequest) {
+      this.refused.inc({ table, limit: 'per_request' });
+      throw new SeriesLimitError(`${table}: this request would create ${fresh.size} new series (${columns.join(', ')}); one request may create at most ${maxNewSeriesPerRequest}`);
+    }
+    if (fresh.size > 0 && store.size + fresh.size > maxSeriesPerTable) {
+      this.refused.inc({ table, limit: 'per_table' });
+      throw new SeriesLimitError(
+        `${table}: the collector holds ${store.size} series and may hold at most ${maxSeriesPerTable}; this request would add ${fresh.size}. ` +
+          `Series not reported for ${Math.round(forgetSeriesAfterMs / 1000)} s are forgotten`,
+      );
+    }
+  }
+
+  /** Drops series silent for longer than the limit; sweeps at most once a second. */
+  private forgetSilent(): void {
+    const now = this.now();
+    if (now - this.lastSweep < 1_000) return;
+    this.lastSweep = now;
+    const oldest = now - this.limits.forgetSeriesAfterMs;
+    for (const [table, seen] of this.seenAt) {
+      const store = this.latest.get(table);
+      for (const [key, at] of seen) {
+        if (at < oldest) {
+          seen.delete(key);
+          store?.delete(key);
+        }
+      }
     }
   }
 
   /** The combined value of one spec per label set. */
   values(spec: GaugeSpec): { labels: Record<string, string>; value: number }[] {
+    this.forgetSilent();
     const labelNames = labelColumns(spec.table);
     const groups = new Map<string, { labels: Record<string, string>; value: number }>();
     for (const row of this.latest.get(spec.table)?.values() ?? []) {
