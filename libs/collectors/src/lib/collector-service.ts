@@ -1,6 +1,6 @@
 import type { Environment, ValidationOptions } from '@tradewatch/models';
 import type { RowSink } from '@tradewatch/questdb-client';
-import type { Collector, ErrorReporter } from './collector';
+import type { Collector, ErrorReporter, RowOutput } from './collector';
 import { DaemonCollector, type DaemonOptions } from './daemon/daemon-collector';
 import { ExchangeCollector } from './exchange/exchange-collector';
 import type { ExchangeOptions } from './exchange/probe-config';
@@ -66,7 +66,14 @@ export class CollectorService {
     this.daemon = new DaemonCollector(options.daemons, { output, validation: options.validation, env: options.env, onError, pollFailures: metrics.daemonPollFailures });
     this.exchange = new ExchangeCollector(options.exchanges, { output, host: options.host, env: options.env, onError });
     this.pipeline = new PipelineCollector(options.pipeline, { output, onError });
-    this.trading = new TradingCollector(options.trading, { output: derived, onError, onEvents: (events) => this.inventory.observeStrategyEvents(events) });
+    // Position rows are derived: stored and shown with the strategy, never taken as its report.
+    const positions: RowOutput = {
+      write: async (table, rows) => {
+        await derived.write(table, rows);
+        this.inventory.observeDerived(table, rows);
+      },
+    };
+    this.trading = new TradingCollector(options.trading, { output: positions, onError, onEvents: (events) => this.inventory.observeStrategyEvents(events) });
     this.ingest = new IngestService(this.recorder, this.pipeline, this.trading, options.limits);
     this.collectors = [this.daemon, this.exchange, this.pipeline, this.trading];
     const store = runtime.inventoryFile === undefined ? undefined : new InventoryStore(runtime.inventoryFile);

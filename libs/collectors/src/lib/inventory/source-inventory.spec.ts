@@ -125,6 +125,21 @@ describe('SourceInventory (pinned clock, no QuestDB)', () => {
     ]);
   });
 
+  it('pipeline series: the silence limit includes the aggregation interval (rows come at its end)', () => {
+    const clock = { now: T0 };
+    const inventory = new SourceInventory({
+      options: inventoryOptionsSchema.parse({}),
+      pipeline: { cadencesMs: { liquidation: 2_000 }, tolerance: 1.5, intervalMs: 5_000 },
+      env: 'prod',
+      now: () => clock.now,
+    });
+    inventory.observe('pipeline_metrics', [{ timestamp: T0 * 1000, exchange: 'okx', symbol: 'X', data_type: 'liquidation', host: 'p', env: 'prod', records_count: 1, gap_detected: false }]);
+    clock.now = T0 + 7_900; // 2 s × 1.5 + 5 s
+    expect(inventory.list()[0]).toMatchObject({ state: 'ok' });
+    clock.now = T0 + 8_100;
+    expect(inventory.list()[0]).toMatchObject({ state: 'silent' });
+  });
+
   it('a pipeline series of a data type without a cadence is listed but never called silent', () => {
     const { inventory, at, us } = setup();
     inventory.observe('pipeline_metrics', [{ timestamp: us(0), exchange: 'okx', symbol: 'X', data_type: 'trades', host: 'p', env: 'prod', gap_detected: false }]);
@@ -142,6 +157,11 @@ describe('SourceInventory (pinned clock, no QuestDB)', () => {
     expect(rowsOf(inventory, 'trading_metrics')).toEqual([{ timestamp: us(10 * MIN + S), ...pos }]);
     inventory.observeStrategyEvents([{ ...pos, timestamp: us(10 * MIN + S) }]);
     expect(inventory.list()[0]).toMatchObject({ state: 'ok' });
+    // The collector's own position rows give figures, not reports.
+    at(30 * MIN);
+    inventory.observeDerived('trading_metrics', [{ timestamp: us(30 * MIN), ...pos, pnl: 12.5, position_size: 2 }]);
+    expect(inventory.list()[0]).toMatchObject({ state: 'silent', figures: { pnl: 12.5, position_size: 2 } });
+    expect(rowsOf(inventory, 'trading_metrics')).toEqual([{ timestamp: us(30 * MIN), ...pos }]);
   });
 
   it('lists problems first, then by kind', () => {

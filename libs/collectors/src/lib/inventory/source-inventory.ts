@@ -59,7 +59,7 @@ export interface InventorySnapshot {
 export interface InventorySettings {
   options: InventoryOptions;
   /** `pipeline.cadencesMs` and `pipeline.tolerance`: pipeline series are silent when PipelineCollector would call it a gap. */
-  pipeline: { cadencesMs: Partial<Record<string, number>>; tolerance: number };
+  pipeline: { cadencesMs: Partial<Record<string, number>>; tolerance: number; intervalMs?: number };
   /** env of expected sources that do not name one. */
   env: Environment;
   /** Clock in epoch ms; tests pin it. */
@@ -129,6 +129,21 @@ export class SourceInventory {
         this.entries.set(id, e);
       }
       if (e.lastReportAt === null || at > e.lastReportAt) e.lastReportAt = at;
+    }
+  }
+
+  /**
+   * Figures the collector derived for known strategies (its position rows): shown with the source,
+   * never taken as a report, so a strategy that stopped still goes silent.
+   */
+  observeDerived(table: string, rows: readonly object[]): void {
+    if (table !== SOURCE_TABLES.strategy) return;
+    const keys = KEYS.get('strategy') as readonly string[];
+    for (const r of rows as readonly SourceRow[]) {
+      let id = 'strategy';
+      for (let i = 0; i < keys.length; i++) id += '\u0000' + String(r[keys[i]]);
+      const e = this.entries.get(id);
+      if (e && (e.last === null || r.timestamp >= e.last.timestamp)) e.last = r;
     }
   }
 
@@ -245,22 +260,28 @@ export class SourceInventory {
   }
 
   private isSilent(e: Entry, now: EpochMicros, cadenceMs: number): boolean {
-    return now - (e.lastReportAt ?? e.since) > cadenceMs * this.tolerance(e.kind) * 1000;
+    return now - (e.lastReportAt ?? e.since) > this.limitMicros(e.kind, cadenceMs);
+  }
+
+  /**
+   * Cadence × tolerance; for pipeline series plus PipelineCollector's interval, since the rows of
+   * fetch events are written at the end of each interval.
+   */
+  private limitMicros(kind: SourceKind, cadenceMs: number): number {
+    const tolerance = kind === 'pipeline' ? this.settings.pipeline.tolerance : this.settings.options.tolerance;
+    const delay = kind === 'pipeline' ? (this.settings.pipeline.intervalMs ?? 0) : 0;
+    return (cadenceMs * tolerance + delay) * 1000;
   }
 
   /** Whether data from `at` is older than the source's silence limit (never, without a cadence). */
   private isSilentSince(kind: SourceKind, key: Record<string, string>, at: EpochMicros, now: EpochMicros): boolean {
     const cadenceMs = this.cadenceMs({ kind, key });
-    return cadenceMs !== undefined && now - at > cadenceMs * this.tolerance(kind) * 1000;
+    return cadenceMs !== undefined && now - at > this.limitMicros(kind, cadenceMs);
   }
 
   private cadenceMs(e: Pick<Entry, 'kind' | 'key'>): number | undefined {
     if (e.kind === 'pipeline') return this.settings.pipeline.cadencesMs[e.key['data_type'] ?? ''];
     return this.settings.options.cadencesMs[e.kind];
-  }
-
-  private tolerance(kind: SourceKind): number {
-    return kind === 'pipeline' ? this.settings.pipeline.tolerance : this.settings.options.tolerance;
   }
 
   private forgetAfterMicros(kind: SourceKind): number {

@@ -45,6 +45,7 @@ const KEY_FIGURES: Record<SourceKind, readonly string[]> = {
   strategy: ['pnl', 'position_size', 'drawdown'],
 };
 const KIND_TITLES: Record<SourceKind, string> = { daemon: 'Daemons', exchange: 'Exchange feeds', pipeline: 'Pipeline series', strategy: 'Strategies' };
+const KIND_NAMES: Record<SourceKind, string> = { daemon: 'daemon', exchange: 'exchange feed', pipeline: 'pipeline series', strategy: 'strategy' };
 const PROBLEMS: ReadonlySet<SourceState> = new Set(['missing', 'silent', 'down']);
 
 function figure(name: string, value: unknown): string {
@@ -69,7 +70,7 @@ function sourceRow(s: SourceView): string {
   return [
     `<tr class="source state-${s.state}" data-kind="${s.kind}" data-state="${s.state}" data-name="${escapeHtml(Object.values(s.key).join('/'))}">`,
     `<td><span class="badge">${s.state}</span></td>`,
-    `<td>${escapeHtml(KIND_TITLES[s.kind].replace(/s$/, '').toLowerCase())}</td>`,
+    `<td>${KIND_NAMES[s.kind]}</td>`,
     `<td class="name">${name}${s.expected ? ' <span class="muted">(expected)</span>' : ''}</td>`,
     `<td>${escapeHtml(s.env)}</td>`,
     `<td>${age}${cadence}</td>`,
