@@ -140,6 +140,10 @@ async function main(): Promise<number> {
     env: { ...env, TSX_TSCONFIG_PATH: 'tsconfig.base.json', QUESTDB_URL: questDbUrl, COLLECTOR_DEMO: '1', COLLECTOR_PORT: String(port), LOG_LEVEL: env['LOG_LEVEL'] ?? 'warn' },
   });
   const exited = new Promise<number>((resolve) => collector.on('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0))));
+  // The collector is in its own process group: if the demo ends for any other reason, it must not stay behind.
+  process.on('exit', () => {
+    if (collector.exitCode === null && collector.signalCode === null) collector.kill('SIGTERM');
+  });
 
   let firstSignalAt: number | undefined;
   const onSignal = (signal: NodeJS.Signals) => {
