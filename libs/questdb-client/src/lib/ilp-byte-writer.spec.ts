@@ -15,6 +15,11 @@ describe('IlpByteWriter', () => {
     for (const v of values) expect(written((w) => w.int(v))).toBe(String(v));
   });
 
+  it('repeats an integer equal to the one before by copying its digits, also after the buffer grew', () => {
+    const values = [1_764_000_000_123_456, 1_764_000_000_123_456, 5, 5, -12, 1_764_000_000_123_456, 1_764_000_000_123_456];
+    expect(written((w) => values.forEach((v) => (w.repeatable(v), w.byte(0x20))), 1)).toBe(values.map((v) => `${v} `).join(''));
+  });
+
   it('escapes symbol text outside quotes and string text inside them, non-ASCII included', () => {
     expect(written((w) => w.unquoted('a b,c=d\\e\nf\rg"h'))).toBe('a\\ b\\,c\\=d\\\\e\\\nf\\\rg"h');
     expect(written((w) => w.quoted('say "hi"\\\nbye, a=b'))).toBe('say \\"hi\\"\\\\\\\nbye, a=b');

@@ -89,6 +89,34 @@ export class IlpByteWriter {
     this.pos += this.buf.write(s, this.pos, 'utf8');
   }
 
+  /** The last timestamp written by `repeatable`, and where its digits are. */
+  private last = Number.NaN;
+  private lastAt = 0;
+  private lastLength = 0;
+
+  /**
+   * An integer likely to equal the one before (a batch's rows often share their timestamp): its
+   * digits are copied from the previous ones when it does.
+   */
+  repeatable(v: number): void {
+    if (v === this.last) {
+      const n = this.lastLength;
+      this.ensure(n);
+      const buf = this.buf;
+      const from = this.lastAt;
+      const p = this.pos;
+      for (let i = 0; i < n; i++) buf[p + i] = buf[from + i];
+      this.lastAt = p;
+      this.pos = p + n;
+      return;
+    }
+    const at = this.pos;
+    this.int(v);
+    this.last = v;
+    this.lastAt = at;
+    this.lastLength = this.pos - at;
+  }
+
   /** An integer (checked by the caller) in decimal digits. */
   int(v: number): void {
     if (!(v >= -MAX_SAFE && v <= MAX_SAFE)) return this.ascii(String(v)); // plain digits below 1e21

@@ -95,7 +95,7 @@ export function bytesEncoder(table: TableName): BytesEncoder {
     '  let first = true;',
     ...fields.map((f) => `  ${f}`),
     symbols.length === 0 ? '  if (first) h.empty();' : '',
-    '  w.byte(0x20); w.int(h.long(r.timestamp, "timestamp")); w.byte(0x74); w.byte(0x0a);',
+    '  w.byte(0x20); w.repeatable(h.long(r.timestamp, "timestamp")); w.byte(0x74); w.byte(0x0a);',
     '}',
   ].join('\n');
   // Column names come from the registry (identifiers), and are embedded as JSON string literals.
