@@ -45,15 +45,16 @@ describe('`nx run <app>:serve` is the production command: the built app, no watc
     it(
       'runs the built app without --inspect or watch, and drains and exits on SIGTERM',
       async () => {
-        proc = spawn(process.execPath, [NX, 'run', 'collector:serve', '--output-style=stream'], {
+        const child = spawn(process.execPath, [NX, 'run', 'collector:serve', '--output-style=stream'], {
           cwd: ROOT,
           env: env({ QUESTDB_URL: questDbUrl(), COLLECTOR_PORT: '0', COLLECTOR_SPOOL_DIR: mkdtempSync(join(tmpdir(), 'collector-serve-')) }),
           stdio: ['ignore', 'pipe', 'inherit'],
         });
+        proc = child;
         const messages: string[] = [];
         const listening = new Promise<number>((resolve, reject) => {
-          proc!.once('exit', (code) => reject(new Error(`nx exited with ${code} before the collector listened: ${messages.join(' | ')}`)));
-          createInterface({ input: proc!.stdout! }).on('line', (line) => {
+          child.once('exit', (code) => reject(new Error(`nx exited with ${code} before the collector listened: ${messages.join(' | ')}`)));
+          createInterface({ input: child.stdout }).on('line', (line) => {
             const json = /\{.*\}$/.exec(line)?.[0];
             if (!json) return;
             const entry = JSON.parse(json) as { msg: string; pid: number };
@@ -66,10 +67,10 @@ describe('`nx run <app>:serve` is the production command: the built app, no watc
         expect(args.slice(-1)).toEqual(['dist/apps/collector/main.js']);
         expect(args.join(' ')).not.toMatch(/--inspect|--watch/);
         // No process under nx runs a watcher or an inspector either.
-        for (const pid of descendants(proc.pid!)) expect(cmdline(pid).join(' ')).not.toMatch(/--inspect|--watch/);
+        for (const pid of descendants(child.pid ?? 0)) expect(cmdline(pid).join(' ')).not.toMatch(/--inspect|--watch/);
 
-        proc.kill('SIGTERM');
-        const [code] = await once(proc, 'exit');
+        child.kill('SIGTERM');
+        const [code] = await once(child, 'exit');
         expect(messages).toEqual(expect.arrayContaining(['shutting down: stopping collectors and draining', 'stopped']));
         expect(code).not.toBeNull();
         expect(() => process.kill(appPid, 0)).toThrow(); // the app is gone too
@@ -80,11 +81,12 @@ describe('`nx run <app>:serve` is the production command: the built app, no watc
     it(
       'a bad config: the app exits 2 naming the variable, nx exits non-zero, nothing waits for changes',
       async () => {
-        proc = spawn(process.execPath, [NX, 'run', 'collector:serve', '--output-style=stream'], { cwd: ROOT, env: env({ QUESTDB_URL: 'http://user:secret@127.0.0.1:9000' }), stdio: ['ignore', 'pipe', 'pipe'] });
+        const child = spawn(process.execPath, [NX, 'run', 'collector:serve', '--output-style=stream'], { cwd: ROOT, env: env({ QUESTDB_URL: 'http://user:secret@127.0.0.1:9000' }), stdio: ['ignore', 'pipe', 'pipe'] });
+        proc = child;
         let output = '';
-        proc.stdout!.on('data', (d: Buffer) => (output += d.toString()));
-        proc.stderr!.on('data', (d: Buffer) => (output += d.toString()));
-        const [code] = await once(proc, 'exit');
+        child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+        child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+        const [code] = await once(child, 'exit');
         expect(code).not.toBe(0);
         expect(output).toMatch(/collector: invalid environment:\n(collector: )?\s+QUESTDB_URL: must not contain credentials/);
         expect(output).not.toContain('secret');
