@@ -1,5 +1,5 @@
 import { DEFAULT_VALIDATION_OPTIONS, formatIsoMicros, TABLES, validateRows, type TableName } from '@tradewatch/models';
-import { daemonRows, exchangeRows, pipelineRows, tradingRows } from './demo-rows';
+import { daemonRows, exchangeRows, heartbeatRows, pipelineRows, tradingRows } from './demo-rows';
 import { demoUniverse } from './demo-universe';
 
 const universe = demoUniverse({ prefix: 'spec', hosts: 2, symbols: 3, strategies: 2 });
@@ -20,12 +20,14 @@ describe('demo rows', () => {
   const exchange = [...exchangeRows(universe, cadence, range)];
   const pipeline = [...pipelineRows(universe, cadence, range)];
   const trading = [...tradingRows(universe, cadence, range)];
+  const heartbeat = [...heartbeatRows(universe, cadence, range)];
 
   it('pass the table registry validation', () => {
     expect(validateRows('daemon_metrics', asInput('daemon_metrics', daemon), options)).toHaveLength(daemon.length);
     expect(validateRows('exchange_status', asInput('exchange_status', exchange), options)).toHaveLength(exchange.length);
     expect(validateRows('pipeline_metrics', asInput('pipeline_metrics', pipeline), options)).toHaveLength(pipeline.length);
     expect(validateRows('trading_metrics', asInput('trading_metrics', trading), options)).toHaveLength(trading.length);
+    expect(validateRows('collector_heartbeat', asInput('collector_heartbeat', heartbeat), options)).toHaveLength(heartbeat.length);
   });
 
   it('come in time order at the cadence, one row per entity and tick', () => {

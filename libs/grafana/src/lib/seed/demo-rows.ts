@@ -1,4 +1,4 @@
-import type { DaemonMetricsRow, DataType, ExchangeStatusRow, PipelineMetricsRow, TradingMetricsRow } from '@tradewatch/models';
+import type { CollectorHeartbeatRow, DaemonMetricsRow, DataType, ExchangeStatusRow, PipelineMetricsRow, TradingMetricsRow } from '@tradewatch/models';
 import { DATA_TYPES } from '@tradewatch/models';
 import type { DemoCadence, DemoUniverse } from './demo-universe';
 import { hashSeed, seededRandom } from './random';
@@ -195,6 +195,20 @@ export function* tradingRows(u: DemoUniverse, c: DemoCadence, range: RowRange): 
         fill_rate: placed > 0 ? filled / placed : null,
         exposure: p.position * p.price,
         drawdown: Math.min(100, ((p.peak - equity) / p.peak) * 100),
+      };
+    }
+  }
+}
+
+/** The collectors' heartbeat every 10 s, with a small spool backlog. */
+export function* heartbeatRows(u: DemoUniverse, _c: DemoCadence, range: RowRange): Generator<CollectorHeartbeatRow> {
+  const rnd = seededRandom(hashSeed(`heartbeat:${u.collectors.join(',')}`));
+  for (const t of ticks(range, 10)) {
+    for (const collector of u.collectors) {
+      const backlog = Math.round(rnd() * 200);
+      yield {
+        timestamp: t * 1000, collector, env: u.env, spool_backlog_rows: backlog, spool_backlog_bytes: backlog * 180,
+        oldest_unshipped_age_seconds: backlog > 0 ? rnd() * 2 : 0, sources_silent: 0,
       };
     }
   }

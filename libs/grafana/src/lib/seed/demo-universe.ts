@@ -9,6 +9,8 @@ export interface DemoUniverse {
   /** CCXT symbols fetched on every exchange. */
   symbols: readonly string[];
   strategies: readonly { name: string; venue: string; symbols: readonly string[] }[];
+  /** Collector instances writing their heartbeat. */
+  collectors: readonly string[];
 }
 
 /** How often each table gets a row, in seconds. */
@@ -46,6 +48,7 @@ export function demoUniverse(opts: {
     hosts: Array.from({ length: opts.hosts }, (_, i) => `${opts.prefix}-daemon-${i + 1}`),
     exchanges: DEFAULT_EXCHANGES,
     symbols,
+    collectors: [`${opts.prefix}-collector`],
     strategies: Array.from({ length: opts.strategies }, (_, i) => ({
       name: `${opts.prefix}-strategy-${i + 1}`,
       venue: DEFAULT_EXCHANGES[i % DEFAULT_EXCHANGES.length],
