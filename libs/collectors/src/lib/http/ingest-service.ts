@@ -1,4 +1,4 @@
-import { ValidationError, fetchEventSchema, tradingEventSchema, validateEvents, type Row, type TableName } from '@tradewatch/models';
+import { TABLES, ValidationError, fetchEventSchema, tradingEventSchema, validateEvents, type Row, type TableName } from '@tradewatch/models';
 import { PayloadTooLargeError } from '../errors';
 import { IlpRejectedError } from '../ilp/ilp-errors';
 import { parseIlp, type IlpPrecision } from '../ilp/ilp-parser';
@@ -115,5 +115,12 @@ export class IngestService {
 
 /** A table's validation issues (row indexes of the batch) as line-protocol issues (line numbers). */
 function lineIssues(error: ValidationError, table: TableName, lines: readonly number[]): IlpLineIssue[] {
-  return error.issues.map((i) => ({ line: lines[i.row] ?? 0, table, column: i.path || undefined, message: i.message }));
+  const columns = () => Object.keys(TABLES[table].columns).join(', ');
+  return error.issues.map((i) => ({
+    line: lines[i.row] ?? 0,
+    table,
+    column: i.path || undefined,
+    // In line-protocol words: a JSON row's unknown field is an unknown column here.
+    message: i.message === 'unknown field' ? `unknown column (${table} has ${columns()})` : i.message,
+  }));
 }
