@@ -115,8 +115,17 @@ export const col = {
     zod: () => z.number().min(0, 'must be >= 0').max(10_000, 'must be <= 10000').nullish(),
   }),
   boolean: () => ({ type: 'BOOLEAN' as const, zod: () => z.boolean() }),
+  /** Free text (an error message): any character except the two that cannot be stored as sent. */
   text: (max = 4096) => ({
     type: 'VARCHAR' as const,
-    zod: () => z.string().max(max, `must be at most ${max} characters`).nullish(),
+    zod: () =>
+      z
+        .string()
+        .max(max, `must be at most ${max} characters`)
+        // QuestDB stores NUL but its /exec JSON then cannot be parsed, and a lone surrogate has no UTF-8 form (it would be stored as U+FFFD).
+        // eslint-disable-next-line no-control-regex -- NUL is exactly what is refused
+        .regex(/^[^\u0000]*$/u, 'must not contain NUL characters')
+        .regex(/^[^\p{Cs}]*$/u, 'must not contain lone surrogates')
+        .nullish(),
   }),
 } satisfies Record<string, (...args: never[]) => Column>;

@@ -70,6 +70,14 @@ describe('names that look alike', () => {
   });
 });
 
+describe('free text that could not be stored as sent', () => {
+  it('refuses NUL (QuestDB answers it as unparsable JSON) and lone surrogates (no UTF-8 form) in last_error; keeps other control characters', () => {
+    expect(issuesOf('daemon_metrics', { ...daemon, last_error: 'a\u0000b' })).toEqual(['last_error: must not contain NUL characters']);
+    expect(issuesOf('daemon_metrics', { ...daemon, last_error: 'a\ud800b' })).toEqual(['last_error: must not contain lone surrogates']);
+    expect(issuesOf('daemon_metrics', { ...daemon, last_error: 'tab\tline\nbell\u0007 🚀' })).toEqual([]);
+  });
+});
+
 describe('cross-field rules', () => {
   it('requires fill_rate to agree with orders_filled / orders_placed when all are given', () => {
     const base = { ...trading, orders_placed: 4, orders_filled: 3 };
