@@ -1,10 +1,11 @@
 {{/*
-Alert channels: only the channels enabled in values are provisioned. The generated contact
-points and policies (deploy/grafana) are filtered here: receivers of disabled channels are
-removed, a contact point left without receivers is dropped, routes to a dropped contact point
-are removed and the root policy falls back to the first remaining contact point. With no
-channel enabled, neither file is provisioned: alerts still fire and show in Grafana, and
-Grafana's built-in default contact point stays in place.
+Alert channels: only the channels enabled in values are provisioned. `dashboards:generate` writes
+the contact points and notification policies for every subset of Telegram, Discord and email
+under deploy/grafana/channels/<set>/ (the same files docker compose selects with
+select-channels.sh); the chart picks the enabled set. Critical alerts go to every enabled
+channel, warnings to Telegram (or to the channels there are). With no channel enabled, neither
+file is provisioned: alerts still fire and show in Grafana, and Grafana keeps its built-in
+default contact point.
 */}}
 {{- define "tradewatch.enabledChannels" -}}
 {{- $a := .Values.grafana.alerting -}}
@@ -12,48 +13,23 @@ Grafana's built-in default contact point stays in place.
 {{- if $a.telegram.enabled }}{{ $on = append $on "telegram" }}{{ end -}}
 {{- if $a.discord.enabled }}{{ $on = append $on "discord" }}{{ end -}}
 {{- if $a.email.enabled }}{{ $on = append $on "email" }}{{ end -}}
-{{- join "," $on -}}
+{{- join "+" $on -}}
 {{- end -}}
 
-{{- define "tradewatch.contactPointsDoc" -}}
-{{- $on := splitList "," (include "tradewatch.enabledChannels" .) -}}
-{{- $doc := .Files.Get "files/grafana/provisioning/alerting/contact-points.yaml" | fromYaml -}}
-{{- $kept := list -}}
-{{- range $cp := $doc.contactPoints -}}
-{{- $receivers := list -}}
-{{- range $r := $cp.receivers -}}
-{{- if has $r.type $on }}{{ $receivers = append $receivers $r }}{{ end -}}
-{{- end -}}
-{{- if $receivers }}{{ $kept = append $kept (set (deepCopy $cp) "receivers" $receivers) }}{{ end -}}
-{{- end -}}
-{{- toYaml (dict "apiVersion" 1 "contactPoints" $kept) -}}
-{{- end -}}
-
-{{- define "tradewatch.policiesDoc" -}}
-{{- $cps := (include "tradewatch.contactPointsDoc" . | fromYaml).contactPoints -}}
-{{- $names := list -}}
-{{- range $cps }}{{ $names = append $names .name }}{{ end -}}
-{{- $doc := .Files.Get "files/grafana/provisioning/alerting/policies.yaml" | fromYaml -}}
-{{- $policies := list -}}
-{{- range $p := $doc.policies -}}
-{{- $routes := list -}}
-{{- range $r := $p.routes -}}
-{{- if has $r.receiver $names }}{{ $routes = append $routes $r }}{{ end -}}
-{{- end -}}
-{{- $p = set (deepCopy $p) "routes" $routes -}}
-{{- if not (has $p.receiver $names) }}{{ $p = set $p "receiver" (first $names) }}{{ end -}}
-{{- $policies = append $policies $p -}}
-{{- end -}}
-{{- toYaml (dict "apiVersion" 1 "policies" $policies) -}}
+{{- define "tradewatch.channelFile" -}}
+{{- $path := printf "files/grafana/channels/%s/%s" (include "tradewatch.enabledChannels" .root) .file -}}
+{{- $text := .root.Files.Get $path -}}
+{{- if not $text }}{{ fail (printf "%s is missing: run npx nx run dashboards:generate" $path) }}{{ end -}}
+{{- $text -}}
 {{- end -}}
 
 {{/* ConfigMap data entries (indented by the caller). */}}
 {{- define "tradewatch.alertingChannels" -}}
 {{- if include "tradewatch.enabledChannels" . -}}
 contact-points.yaml: |-
-{{ include "tradewatch.contactPointsDoc" . | indent 2 }}
+{{ include "tradewatch.channelFile" (dict "root" . "file" "contact-points.yaml") | indent 2 }}
 policies.yaml: |-
-{{ include "tradewatch.policiesDoc" . | indent 2 }}
+{{ include "tradewatch.channelFile" (dict "root" . "file" "policies.yaml") | indent 2 }}
 {{- end -}}
 {{- end -}}
 
