@@ -40,3 +40,28 @@ describe('LatestValues', () => {
     expect(dd?.values).toEqual([{ labels: { strategy: 's1', venue: 'okx', env: 'dev' }, value: 0.2 }]); // max(5 %, 20 %)
   });
 });
+
+describe('LatestValues series bounds (pinned clock)', () => {
+  let now = 1_000_000;
+  const values = new LatestValues(new CollectorMetrics({ defaultMetrics: false }).registry, { maxNewSeriesPerRequest: 2, maxSeriesPerTable: 3, forgetSeriesAfterMs: 60_000 }, () => now);
+  const row = (host: string) => ({ timestamp: now * 1000, host, env: 'prod' as const, running: true }) as Row<'daemon_metrics'>;
+
+  it('counts only new series, per request and per table; events without the key columns create none', () => {
+    expect(() => values.admit('daemon_metrics', [row('a'), row('b'), row('c')])).toThrow(/would create 3 new series \(host, env\); one request may create at most 2/);
+    expect(() => values.admit('daemon_metrics', [row('a'), row('a'), row('b')])).not.toThrow();
+    values.observe('daemon_metrics', [row('a'), row('b')]);
+    expect(() => values.admit('daemon_metrics', [row('a'), row('b'), row('c')])).not.toThrow(); // one new
+    values.observe('daemon_metrics', [row('c')]);
+    expect(values.seriesCount('daemon_metrics')).toBe(3);
+    expect(() => values.admit('daemon_metrics', [row('d')])).toThrow(/holds 3 series and may hold at most 3/);
+    expect(() => values.admit('trading_metrics', [{ type: 'mark', symbol: 'X', venue: 'okx', price: 1 }])).not.toThrow();
+  });
+
+  it('forgets series silent for longer than the limit', () => {
+    now += 30_000;
+    values.observe('daemon_metrics', [row('a')]);
+    now += 31_000; // b and c silent for 61 s, a for 31 s
+    expect(values.seriesCount('daemon_metrics')).toBe(1);
+    expect(() => values.admit('daemon_metrics', [row('d'), row('e')])).not.toThrow();
+  });
+});

@@ -15,7 +15,7 @@ export interface SeriesLimits {
   forgetSeriesAfterMs: number;
 }
 
-export const DEFAULT_SERIES_LIMITS: SeriesLimits = { maxNewSeriesPerRequest: 1_000, maxSeriesPerTable: 50_000, forgetSeriesAfterMs: 24 * 3_600_000 };
+export const DEFAULT_SERIES_LIMITS: SeriesLimits = { maxNewSeriesPerRequest: 5_000, maxSeriesPerTable: 50_000, forgetSeriesAfterMs: 24 * 3_600_000 };
 
 /**
  * Keeps the latest row of every series (one per combination of SYMBOL columns) and exposes the
@@ -43,8 +43,10 @@ export class LatestValues {
     });
   }
 
+  private readonly keyColumns = new Map<TableName, string[]>(TABLE_NAMES.map((t) => [t, seriesColumns(t)]));
+
   private keyOf(table: TableName, item: AnyRow): string {
-    return seriesColumns(table).map((k) => String(item[k])).join('\u0000');
+    return (this.keyColumns.get(table) ?? []).map((k) => String(item[k])).join('\u0000');
   }
 
   observe<T extends TableName>(table: T, rows: readonly Row<T>[]): void {
@@ -75,7 +77,7 @@ export class LatestValues {
     this.forgetSilent();
     const store = this.latest.get(table);
     if (!store) return;
-    const columns = seriesColumns(table);
+    const columns = this.keyColumns.get(table) ?? [];
     const fresh = new Set<string>();
     for (const item of items as readonly AnyRow[]) {
       if (!columns.every((c) => item[c] !== undefined && item[c] !== null)) continue;
