@@ -27,6 +27,11 @@ export interface IngestOptions {
   warmupSeconds: number;
   /** Total rows/s to offer, spread over the clients; as fast as acknowledged when absent. */
   paceRowsPerSecond?: number;
+  /**
+   * CPU each process uses when idle (percent of one core, `measureIdleCpu`): subtracted before
+   * dividing by rows, so that a slower run is not charged more of the processes' background work.
+   */
+  idleCpuPercent?: { questdb: number; collector?: number };
   /** Freshness probes through the collector at this URL, one every `probeIntervalMs`. */
   probes?: { collectorUrl: string; intervalMs: number };
   log: (line: string) => void;
@@ -48,7 +53,7 @@ export interface IngestResult {
   failures: Record<string, number>;
   /** One answer body per failed status, to say why. */
   failureSamples: Record<string, string>;
-  /** From the start of the measured window until QuestDB held every acknowledged row. */
+  /** From the start of the measured window until QuestDB held every acknowledged row; µs per row above the idle level. */
   collector?: ProcessUsage & { microsPerRow: number };
   questdb: ProcessUsage & { microsPerRow: number };
   loadGeneratorCpuPercent: number;
@@ -169,7 +174,11 @@ export async function benchIngest(o: IngestOptions): Promise<IngestResult> {
   const catchUpSeconds = (performance.now() - loadEnded) / 1000;
   const freshness = await probes?.finish();
   const none: ProcessUsage = { cpuPercent: Number.NaN, cpuSeconds: Number.NaN, peakRssBytes: Number.NaN, endRssBytes: Number.NaN };
-  const perRow = (u: ProcessUsage) => ({ ...u, microsPerRow: ackedRows > 0 ? (u.cpuSeconds * 1e6) / ackedRows : Number.NaN });
+  const perRow = (u: ProcessUsage, idlePercent = 0) => {
+    const wallSeconds = u.cpuPercent > 0 ? u.cpuSeconds / (u.cpuPercent / 100) : 0;
+    const busySeconds = Math.max(0, u.cpuSeconds - (idlePercent / 100) * wallSeconds);
+    return { ...u, microsPerRow: ackedRows > 0 ? (busySeconds * 1e6) / ackedRows : Number.NaN };
+  };
   const collectorUsage = collectorMon?.stop();
   return {
     clients: o.clients,
@@ -183,8 +192,8 @@ export async function benchIngest(o: IngestOptions): Promise<IngestResult> {
     requests,
     failures,
     failureSamples,
-    ...(collectorUsage && { collector: perRow(collectorUsage) }),
-    questdb: perRow(questDbMon?.stop() ?? none),
+    ...(collectorUsage && { collector: perRow(collectorUsage, o.idleCpuPercent?.collector) }),
+    questdb: perRow(questDbMon?.stop() ?? none, o.idleCpuPercent?.questdb),
     loadGeneratorCpuPercent: cpuInWindow ? ((cpuInWindow.user + cpuInWindow.system) / 1e6 / o.durationSeconds) * 100 : Number.NaN,
     machineCpuPercent: machineBusy,
     totalAckedRows: totalAcked,
@@ -211,4 +220,11 @@ async function waitForStored(questDbUrl: string, expected: number, log: (line: s
   } finally {
     await client.close();
   }
+}
+
+/** CPU of each process over `ms` with no load, percent of one core. */
+export async function measureIdleCpu(pids: readonly number[], ms: number): Promise<number[]> {
+  const monitors = pids.map((pid) => new ProcessMonitor(pid));
+  await new Promise((r) => setTimeout(r, ms));
+  return monitors.map((m) => m.stop().cpuPercent);
 }

@@ -14,7 +14,7 @@ import { parseBenchArgs, USAGE, type BenchArgs } from './args';
 import { buildCollector, startCollector, type CollectorProcess } from './collector-process';
 import { readCpuProfile, topSelfTime } from './cpu-profile';
 import { IlpBodies, PipelineBodies } from './bench-rows';
-import { benchIngest, type IngestTarget } from './ingest-bench';
+import { benchIngest, measureIdleCpu, type IngestTarget } from './ingest-bench';
 import { benchStages } from './stage-bench';
 import { DisconnectProbe } from './disconnect';
 import { describeMachine } from './machine';
@@ -91,7 +91,12 @@ async function run(args: BenchArgs): Promise<BenchReport> {
         nodeArgs: profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
         log,
       });
-      const common = { questDbUrl: url, questDbPid: questdb.pid, durationSeconds: args.durationSeconds, warmupSeconds: args.warmupSeconds, log };
+      // What QuestDB and the collector use with nothing to do (timers, background jobs): not charged to the rows.
+      const [questDbIdle, collectorIdle] = await measureIdleCpu([questdb.pid, collector.pid], 5_000);
+      report.idleCpuPercent = { questdb: questDbIdle, collector: collectorIdle };
+      log(`idle CPU: QuestDB ${questDbIdle.toFixed(1)} %, collector ${collectorIdle.toFixed(1)} %`);
+      const idleCpuPercent = { questdb: questDbIdle, collector: collectorIdle };
+      const common = { questDbUrl: url, questDbPid: questdb.pid, durationSeconds: args.durationSeconds, warmupSeconds: args.warmupSeconds, idleCpuPercent, log };
       const questDbIlp = (rows: number): IngestTarget => ({ url, path: '/write?precision=n', contentType: 'text/plain; charset=utf-8', okStatus: 204, bodies: new IlpBodies(rows) });
       const collectorJson = (rows: number): IngestTarget => ({ url: collector?.url ?? '', path: '/v1/metrics/pipeline', contentType: 'application/json', okStatus: 202, bodies: new PipelineBodies(rows) });
       try {

@@ -15,6 +15,8 @@ export interface BenchReport {
   writer?: { rows: number; rounds: number; results: WriterResult[] };
   /** Each load against QuestDB alone (the ceiling) and the collector, side by side. */
   ingest?: { load: Load; alone: IngestResult; collector: IngestResult }[];
+  /** CPU of QuestDB and the collector with no load (percent of one core), subtracted from the per-row figures. */
+  idleCpuPercent?: { questdb: number; collector: number };
   /** QuestDB alone at the first load with the rollups dropped: what their refresh costs. */
   withoutRollups?: IngestResult;
   /** The collector at half the first load's rate, with freshness probes. */
@@ -111,7 +113,9 @@ function ingestSection(r: BenchReport): string[] {
       `then **the collector**: the same rows as JSON to \`POST /v1/metrics/pipeline\`, acknowledged once fsync'd in the spool, shipped by the spool in large requests. ` +
       `Each run: ${r.ingest?.[0]?.alone.seconds ?? '?'} s measured after a warm-up, tables emptied before it; closed loop (each client waits for its answer). ` +
       'Ratio = collector ÷ QuestDB alone at the same load. CPU per row = CPU seconds from the start of the measured window until QuestDB held every acknowledged row ' +
-      '(WAL applied, so the spool\'s backlog and the rollups\' refresh count), ÷ rows acknowledged in the window; in brackets the average in percent of one core. ' +
+      '(WAL applied, so the spool\'s backlog and the rollups\' refresh count), less what the process uses idle ' +
+      `(measured for 5 s before the loads: QuestDB ${r.idleCpuPercent?.questdb.toFixed(1) ?? '?'} %, collector ${r.idleCpuPercent?.collector.toFixed(1) ?? '?'} % of a core), ` +
+      '÷ rows acknowledged in the window; in brackets the average in percent of one core, idle included. ' +
       `"Backlog" = seconds after the load until QuestDB held every acknowledged row (polled every 100 ms). Machine = busy CPU of the whole machine during the window (${r.machine.cores * 100} % = all cores).`,
     '',
     '| load | rows/s | ratio to QuestDB alone | rows/s, slowest 5 s | collector CPU per row | QuestDB CPU per row (ratio to alone) | collector RSS peak | ack p50 / p99 | backlog after the load | acknowledged rows in QuestDB | machine | failed requests |',
