@@ -12,6 +12,7 @@ export * from './lib/exchange/probe-config';
 export * from './lib/exchange/exchange-probe';
 export * from './lib/exchange/exchange-collector';
 export * from './lib/pipeline/pipeline-collector';
+export * from './lib/api/api-call-collector';
 export * from './lib/trading/position';
 export * from './lib/trading/trading-collector';
 export * from './lib/inventory/source-kinds';

@@ -2,6 +2,7 @@ export * from './lib/errors';
 export * from './lib/timestamp';
 export * from './lib/timestamp-limits';
 export * from './lib/validation-options';
+export * from './lib/api-outcomes';
 export * from './lib/columns';
 export * from './lib/table';
 export * from './lib/registry';

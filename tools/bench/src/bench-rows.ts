@@ -1,4 +1,4 @@
-import { DATA_TYPES, DEFAULT_EXCHANGES, formatIsoMicros, type EpochMicros, type PipelineMetricsRow } from '@tradewatch/models';
+import { CORE_DATA_TYPES, DEFAULT_EXCHANGES, formatIsoMicros, type EpochMicros, type PipelineMetricsRow } from '@tradewatch/models';
 import { textEncoder } from '@tradewatch/questdb-client';
 
 /**
@@ -7,7 +7,7 @@ import { textEncoder } from '@tradewatch/questdb-client';
  * every row has its own dedup key. Written straight (typed rows) or as the JSON a client posts.
  */
 export const SERIES = DEFAULT_EXCHANGES.flatMap((exchange) =>
-  Array.from({ length: 84 }, (_, s) => `BENCH${s}/USDT:USDT`).flatMap((symbol) => DATA_TYPES.map((dataType) => ({ exchange, symbol, dataType }))),
+  Array.from({ length: 84 }, (_, s) => `BENCH${s}/USDT:USDT`).flatMap((symbol) => CORE_DATA_TYPES.map((dataType) => ({ exchange, symbol, dataType }))),
 );
 export const BENCH_HOST = 'bench-1';
 

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { daemonOptionsSchema, exchangeOptionsSchema, inventoryOptionsSchema, pipelineOptionsSchema, tradingOptionsSchema } from '@tradewatch/collectors';
+import { apiCallOptionsSchema, daemonOptionsSchema, exchangeOptionsSchema, inventoryOptionsSchema, pipelineOptionsSchema, tradingOptionsSchema } from '@tradewatch/collectors';
 import { TABLE_NAMES, validationOptionsSchema } from '@tradewatch/models';
 import { parse as parseYaml } from 'yaml';
 
@@ -68,6 +68,7 @@ describe('docs/configuration.md', () => {
       ...keyPaths(pipelineOptionsSchema, 'pipeline'),
       ...keyPaths(tradingOptionsSchema, 'trading'),
       ...keyPaths(inventoryOptionsSchema, 'inventory'),
+      ...keyPaths(apiCallOptionsSchema, 'apiCalls'),
     ];
     // The app's own top-level sections (limits, spool, questdb, shutdown) from its file schema.
     const fileSchema = /const fileSchema = z\.strictObject\(\{([\s\S]*?)\n\}\);/.exec(read('apps/collector/src/app/config.ts'))?.[1] ?? '';

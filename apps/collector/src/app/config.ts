@@ -10,6 +10,7 @@ import {
 import {
   ConfigError,
   DEFAULT_SERIES_LIMITS,
+  apiCallOptionsSchema,
   daemonOptionsSchema,
   inventoryOptionsSchema,
   exchangeOptionsSchema,
@@ -87,6 +88,7 @@ const fileSchema = z.strictObject({
   exchanges: exchangeOptionsSchema.prefault({}),
   pipeline: pipelineOptionsSchema.prefault({}),
   trading: tradingOptionsSchema.prefault({}),
+  apiCalls: apiCallOptionsSchema.prefault({}),
   /** The source inventory: cadences, forgetting, expected sources (docs/configuration.md). */
   inventory: inventoryOptionsSchema.prefault({}),
   /** The collector's own heartbeat row (collector_heartbeat). */
@@ -212,6 +214,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): CollectorConfi
       exchanges: file.exchanges,
       pipeline: file.pipeline,
       trading: file.trading,
+      apiCalls: file.apiCalls,
       inventory: file.inventory,
       heartbeat: file.heartbeat,
     },

@@ -132,7 +132,7 @@ describe('collector HTTP API (real QuestDB, real HTTP)', () => {
       ['gap duration without a gap', '/v1/metrics/pipeline', { ...pipeline, gap_duration_seconds: 5 }, 400, { path: 'gap_duration_seconds', message: /only allowed when gap_detected/ }],
       ['last_message_at after timestamp', '/v1/metrics/exchange', { ...exchange, last_message_at: ts(10_000) }, 400, { path: 'last_message_at', message: /not be later than timestamp/ }],
       ['empty array', '/v1/metrics/exchange', [], 400, { path: '', message: /at least one row/ }],
-      ['fetch event with a bad data_type', '/v1/events/fetch', { host: bad, env: 'prod', exchange: 'okx', symbol: 'X', data_type: 'trades', records: 1, bytes: 1, latency_ms: 1, data_timestamp: ts() }, 400, { path: 'data_type', message: /oi/ }],
+      ['fetch event with a bad data_type', '/v1/events/fetch', { host: bad, env: 'prod', exchange: 'okx', symbol: 'X', data_type: 'candles', records: 1, bytes: 1, latency_ms: 1, data_timestamp: ts() }, 400, { path: 'data_type', message: /oi/ }],
       ['trading event of an unknown type', '/v1/events/trading', { type: 'cancel', strategy: bad }, 400, { path: 'type', message: /./ }],
       ['wrong token', '/v1/metrics/daemon', daemon, 401, { message: /invalid bearer token/, token: 'wrong-token-0123456789abcdef' }],
       ['no token', '/v1/metrics/daemon', daemon, 401, { message: /missing bearer token/, token: null }],

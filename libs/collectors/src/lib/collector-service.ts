@@ -1,5 +1,6 @@
 import type { Environment, ValidationOptions } from '@tradewatch/models';
 import type { RowSink } from '@tradewatch/questdb-client';
+import { ApiCallCollector, type ApiCallOptions } from './api/api-call-collector';
 import type { Collector, ErrorReporter, RowOutput } from './collector';
 import { DaemonCollector, type DaemonOptions } from './daemon/daemon-collector';
 import { ExchangeCollector } from './exchange/exchange-collector';
@@ -26,6 +27,7 @@ export interface CollectorServiceOptions {
   exchanges: ExchangeOptions;
   pipeline: PipelineOptions;
   trading: TradingOptions;
+  apiCalls: ApiCallOptions;
   inventory: InventoryOptions;
   heartbeat: { intervalMs: number };
 }
@@ -47,6 +49,7 @@ export class CollectorService {
   readonly exchange: ExchangeCollector;
   readonly pipeline: PipelineCollector;
   readonly trading: TradingCollector;
+  readonly apiCalls: ApiCallCollector;
   readonly ingest: IngestService;
   /** Every source seen or expected, with its state (status page, `GET /v1/sources`). */
   readonly inventory: SourceInventory;
@@ -74,8 +77,9 @@ export class CollectorService {
       },
     };
     this.trading = new TradingCollector(options.trading, { output: positions, onError, onEvents: (events) => this.inventory.observeStrategyEvents(events) });
-    this.ingest = new IngestService(this.recorder, this.pipeline, this.trading, options.limits);
-    this.collectors = [this.daemon, this.exchange, this.pipeline, this.trading];
+    this.apiCalls = new ApiCallCollector(options.apiCalls, { output, onError });
+    this.ingest = new IngestService(this.recorder, this.pipeline, this.trading, options.limits, this.apiCalls);
+    this.collectors = [this.daemon, this.exchange, this.pipeline, this.trading, this.apiCalls];
     const store = runtime.inventoryFile === undefined ? undefined : new InventoryStore(runtime.inventoryFile);
     this.watchers = [
       new InventoryCollector({ inventory: this.inventory, output: derived, store, intervalMs: options.inventory.checkIntervalMs, onError }),

@@ -39,6 +39,25 @@ export const fetchEventSchema = perOptions((o: ValidationOptions) =>
   }), o, { timestamps: [{ name: 'timestamp', limits: limits(o, 'pipeline_metrics') }, { name: 'data_timestamp', limits: limits(o, 'pipeline_metrics') }] }));
 export type FetchEvent = z.output<ReturnType<typeof fetchEventSchema>>;
 
+const apiCols = TABLES.exchange_api_calls.columns;
+
+/** `POST /v1/events/api`: one exchange API call (REST or `watch*`) with its outcome and latency. */
+export const apiEventSchema = perOptions((o: ValidationOptions) =>
+  withCompiled(z.strictObject({
+    /** When the call completed (validated; the call counts in the interval in which it arrives). */
+    timestamp: timestamp(o).optional(),
+    host: name(),
+    env: cols.env.zod(),
+    exchange: exchange(o),
+    /** The ccxt unified method, e.g. `fetchTicker`, `createOrder`, `watchTrades`. */
+    method: apiCols.method.zod(),
+    /** `ok`, or the ccxt error class the call failed with (nearest listed class), `other` otherwise. */
+    outcome: apiCols.outcome.zod(),
+    /** Wall time of the call, capped at 10000 by the client. */
+    latency_ms: z.number().min(0, 'must be >= 0').max(10_000, 'must be <= 10000'),
+  }), o, { timestamps: [{ name: 'timestamp', limits: limits(o, 'pipeline_metrics') }] }));
+export type ApiEvent = z.output<ReturnType<typeof apiEventSchema>>;
+
 const position = {
   strategy: name(),
   symbol: name(),

@@ -82,8 +82,11 @@ describe('validateRows (SPEC.md §3 rules)', () => {
     expect(issuesOf('exchange_status', { ...exchange, exchange: 'kraken' }, { ...options, exchanges: ['kraken'] })).toEqual([]);
   });
 
-  it('accepts only the three data types', () => {
-    expect(issuesOf('pipeline_metrics', { ...pipeline, data_type: 'trades' })).toEqual([expect.stringMatching(/^data_type: .*"oi"\|"funding"\|"liquidation"/)]);
+  it('accepts only the known data types', () => {
+    expect(issuesOf('pipeline_metrics', { ...pipeline, data_type: 'trades' })).toEqual([]);
+    expect(issuesOf('pipeline_metrics', { ...pipeline, data_type: 'candles' })).toEqual([
+      expect.stringMatching(/^data_type: .*"oi"\|"funding"\|"liquidation"\|"trades"\|"ohlcv"\|"ticker"\|"orderbook"/),
+    ]);
   });
 
   it('allows gap_duration_seconds only when gap_detected', () => {

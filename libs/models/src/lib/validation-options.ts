@@ -2,7 +2,11 @@ import { z } from 'zod';
 
 export const DEFAULT_EXCHANGES = ['binance', 'bybit', 'okx', 'dydx'] as const;
 export const ENVIRONMENTS = ['prod', 'staging', 'dev'] as const;
-export const DATA_TYPES = ['oi', 'funding', 'liquidation'] as const;
+/** The pipeline daemons' own data types: gap detection always on (default cadences). */
+export const CORE_DATA_TYPES = ['oi', 'funding', 'liquidation'] as const;
+/** Market data the CCXT instrumentation also reports: gap detection only where a cadence is configured. */
+export const MARKET_DATA_TYPES = ['trades', 'ohlcv', 'ticker', 'orderbook'] as const;
+export const DATA_TYPES = [...CORE_DATA_TYPES, ...MARKET_DATA_TYPES] as const;
 
 export type Environment = (typeof ENVIRONMENTS)[number];
 export type DataType = (typeof DATA_TYPES)[number];

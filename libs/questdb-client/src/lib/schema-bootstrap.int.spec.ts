@@ -20,11 +20,12 @@ describe('schema bootstrap against a real QuestDB', () => {
     expect(second.existing.sort()).toEqual([...TABLE_NAMES].sort());
 
     const { rows } = await client.query<Record<string, unknown>>(
-      `SELECT table_name, designatedTimestamp, partitionBy, walEnabled, dedup, ttlValue, ttlUnit FROM tables() WHERE table_name IN ('collector_heartbeat','daemon_metrics','exchange_status','pipeline_metrics','trading_metrics') ORDER BY table_name`,
+      `SELECT table_name, designatedTimestamp, partitionBy, walEnabled, dedup, ttlValue, ttlUnit FROM tables() WHERE table_name IN ('collector_heartbeat','daemon_metrics','exchange_api_calls','exchange_status','pipeline_metrics','trading_metrics') ORDER BY table_name`,
     );
     expect(rows).toEqual([
       { table_name: 'collector_heartbeat', designatedTimestamp: 'timestamp', partitionBy: 'DAY', walEnabled: true, dedup: true, ttlValue: 30, ttlUnit: 'DAY' },
       { table_name: 'daemon_metrics', designatedTimestamp: 'timestamp', partitionBy: 'DAY', walEnabled: true, dedup: true, ttlValue: 90, ttlUnit: 'DAY' },
+      { table_name: 'exchange_api_calls', designatedTimestamp: 'timestamp', partitionBy: 'DAY', walEnabled: true, dedup: true, ttlValue: 90, ttlUnit: 'DAY' },
       { table_name: 'exchange_status', designatedTimestamp: 'timestamp', partitionBy: 'DAY', walEnabled: true, dedup: true, ttlValue: 90, ttlUnit: 'DAY' },
       { table_name: 'pipeline_metrics', designatedTimestamp: 'timestamp', partitionBy: 'DAY', walEnabled: true, dedup: true, ttlValue: 90, ttlUnit: 'DAY' },
       { table_name: 'trading_metrics', designatedTimestamp: 'timestamp', partitionBy: 'DAY', walEnabled: true, dedup: true, ttlValue: 365, ttlUnit: 'DAY' },
@@ -94,6 +95,8 @@ describe('schema bootstrap against a real QuestDB', () => {
     // edit that drifts from the spec fails here.
     ['daemon_metrics', 'timestamp:TIMESTAMP:k host:SYMBOL:k env:SYMBOL:k fetch_count:LONG error_count:LONG liquidation_count:LONG uptime_seconds:DOUBLE running:BOOLEAN memory_rss_bytes:LONG cpu_percent:DOUBLE parquet_bytes:LONG last_error:VARCHAR last_error_at:TIMESTAMP'],
     ['exchange_status', 'timestamp:TIMESTAMP:k exchange:SYMBOL:k host:SYMBOL:k env:SYMBOL connected:BOOLEAN latency_ms:DOUBLE reconnect_count:LONG last_message_at:TIMESTAMP disconnected_at:TIMESTAMP'],
+    // Not in SPEC.md §3: issue 11's API-call stats, as fixed in the helpers' contract.
+    ['exchange_api_calls', 'timestamp:TIMESTAMP:k exchange:SYMBOL:k method:SYMBOL:k outcome:SYMBOL:k host:SYMBOL:k env:SYMBOL calls:LONG latency_ms_avg:DOUBLE latency_ms_max:DOUBLE'],
     ['pipeline_metrics', 'timestamp:TIMESTAMP:k exchange:SYMBOL:k symbol:SYMBOL:k data_type:SYMBOL:k host:SYMBOL:k env:SYMBOL records_count:LONG bytes_written:LONG latency_ms:DOUBLE gap_detected:BOOLEAN gap_duration_seconds:DOUBLE'],
     // Not in SPEC.md §3: issue 14's collector heartbeat, as fixed in the helpers' contract.
     ['collector_heartbeat', 'timestamp:TIMESTAMP:k collector:SYMBOL:k env:SYMBOL spool_backlog_rows:LONG spool_backlog_bytes:LONG oldest_unshipped_age_seconds:DOUBLE sources_silent:LONG'],

@@ -37,5 +37,6 @@ export function ingestRoutes(deps: HttpAppDeps): Router {
   });
   route(router, '/v1/events/fetch', { post: [...body, (req, res) => void res.status(202).json({ accepted: service.ingest.fetchEvents(json(req)) })] });
   route(router, '/v1/events/trading', { post: [...body, (req, res) => void res.status(202).json({ accepted: service.ingest.tradingEvents(json(req)) })] });
+  route(router, '/v1/events/api', { post: [...body, (req, res) => void res.status(202).json({ accepted: service.ingest.apiEvents(json(req)) })] });
   return router;
 }

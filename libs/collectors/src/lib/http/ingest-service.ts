@@ -1,8 +1,9 @@
-import { TABLES, ValidationError, fetchEventSchema, tradingEventSchema, validateEvents, type Row, type TableName } from '@tradewatch/models';
+import { TABLES, ValidationError, apiEventSchema, fetchEventSchema, tradingEventSchema, validateEvents, type Row, type TableName } from '@tradewatch/models';
 import { PayloadTooLargeError } from '../errors';
 import { IlpRejectedError } from '../ilp/ilp-errors';
 import { parseIlp, type IlpPrecision } from '../ilp/ilp-parser';
 import { ilpToRows, type IlpLineIssue } from '../ilp/ilp-rows';
+import type { ApiCallCollector } from '../api/api-call-collector';
 import type { PipelineCollector } from '../pipeline/pipeline-collector';
 import type { SeriesLimits } from '../metrics/latest-values';
 import type { RowRecorder } from '../row-recorder';
@@ -42,6 +43,7 @@ export class IngestService {
     private readonly pipeline: PipelineCollector,
     private readonly trading: TradingCollector,
     private readonly limits: IngestLimits,
+    private readonly apiCalls: ApiCallCollector,
   ) {}
 
   metrics(kind: MetricRoute, body: unknown): Promise<number> {
@@ -62,6 +64,14 @@ export class IngestService {
     const events = validateEvents('trading_events', tradingEventSchema(this.recorder.validation), body);
     this.recorder.admitSeries('trading_metrics', events);
     this.trading.record(events);
+    return events.length;
+  }
+
+  apiEvents(body: unknown): number {
+    this.checkRows(body);
+    const events = validateEvents('api_events', apiEventSchema(this.recorder.validation), body);
+    this.recorder.admitSeries('exchange_api_calls', events);
+    this.apiCalls.record(events);
     return events.length;
   }
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { TABLES, fetchEventSchema, tradingEventSchema, type ValidationOptions } from '@tradewatch/models';
+import { TABLES, apiEventSchema, fetchEventSchema, tradingEventSchema, type ValidationOptions } from '@tradewatch/models';
 import { sourcesOpenApiPaths } from '../inventory/sources-openapi';
 import { METRIC_ROUTES } from './ingest-service';
 import { ilpOpenApi, truthfulSchema } from './openapi-truth';
@@ -64,6 +64,7 @@ export function openApiDocument(validation: ValidationOptions, version = '1.0.0'
     Error: { type: 'object', required: ['error'], properties: { error: { type: 'string' }, message: { type: 'string' } } },
     FetchEvent: truthfulSchema(inputSchema(fetchEventSchema(validation)), validation),
     TradingEvent: truthfulSchema(inputSchema(tradingEventSchema(validation)), validation),
+    ApiEvent: truthfulSchema(inputSchema(apiEventSchema(validation)), validation),
   };
   const paths: Record<string, JsonSchema> = {};
   for (const [kind, table] of Object.entries(METRIC_ROUTES)) {
@@ -79,6 +80,11 @@ export function openApiDocument(validation: ValidationOptions, version = '1.0.0'
     'Order, fill, mark and position events, aggregated into trading_metrics',
     'TradingEvent',
     'The events were applied',
+  );
+  paths['/v1/events/api'] = ingestRoute(
+    'Exchange API-call events (e.g. from the CCXT instrumentation), aggregated into exchange_api_calls',
+    'ApiEvent',
+    'The events were aggregated',
   );
   const text = (description: string, type: string) => ({ get: { summary: description, responses: { '200': { description, content: { [type]: {} } } } } });
   paths['/metrics'] = text('Prometheus exposition of the collector and the latest monitored values', 'text/plain');

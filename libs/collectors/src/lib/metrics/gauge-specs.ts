@@ -26,11 +26,18 @@ const MAX_LABEL_CAPACITY = 1000;
 const OVERRIDES: Record<string, Partial<Pick<GaugeSpec, 'name' | 'scale' | 'aggregate'>>> = {
   drawdown: { name: 'drawdown_ratio', scale: 0.01, aggregate: 'max' },
   fill_rate: { name: 'fill_ratio', aggregate: 'max' },
+  latency_ms_avg: { name: 'latency_avg_seconds', scale: 1e-3, aggregate: 'max' },
+  latency_ms_max: { name: 'latency_max_seconds', scale: 1e-3, aggregate: 'max' },
+};
+
+/** Tables whose first word is taken by another table's metrics. */
+const PREFIXES: Partial<Record<TableName, string>> = {
+  exchange_api_calls: 'tradewatch_exchange_api',
 };
 
 /** `daemon_metrics` → `tradewatch_daemon`. */
 export function metricPrefix(table: TableName): string {
-  return `tradewatch_${table.split('_')[0]}`;
+  return PREFIXES[table] ?? `tradewatch_${table.split('_')[0]}`;
 }
 
 /** The label columns of a table: its low-cardinality SYMBOL columns. */

@@ -41,7 +41,7 @@ describe('parseExportCommand', () => {
 
   it.each([
     [['--from', 'now-1d', '--to', 'now', '--out', 'x.csv'], '--table is required'],
-    [['--table', 'orders', '--from', 'now-1d', '--to', 'now', '--out', 'x.csv'], '--table: unknown table "orders"; valid tables: daemon_metrics, exchange_status, pipeline_metrics, trading_metrics'],
+    [['--table', 'orders', '--from', 'now-1d', '--to', 'now', '--out', 'x.csv'], '--table: unknown table "orders"; valid tables: daemon_metrics, exchange_status, exchange_api_calls, pipeline_metrics, trading_metrics'],
     [['--table', 'daemon_metrics', '--from', 'last week', '--to', 'now', '--out', 'x.csv'], '--from: "last week" is not a time; use ISO-8601 UTC'],
     [['--table', 'daemon_metrics', '--from', 'now-1d', '--to', '2026-02-30', '--out', 'x.csv'], '--to: "2026-02-30" is not a time'],
     [['--table', 'daemon_metrics', '--from', '2026-11-05', '--to', '2026-11-01', '--out', 'x.csv'], '--from (2026-11-05T00:00:00.000000Z) must be before --to (2026-11-01T00:00:00.000000Z)'],

@@ -9,17 +9,21 @@ const check = (argv: string[], env: NodeJS.ProcessEnv = {}) => {
 };
 
 describe('parseHealthCommand', () => {
-  it('checks QuestDB, the local collector and every table by default; Grafana only when configured', () => {
+  it('checks QuestDB, the local collector and every table but the opt-in ones by default; Grafana only when configured', () => {
     expect(check([])).toEqual({
       kind: 'check',
       questdb: { url: 'http://127.0.0.1:9000' },
       collectorUrl: 'http://127.0.0.1:8080',
       grafanaUrl: undefined,
-      freshness: TABLE_NAMES.map((table) => ({ table, maxAgeMs: 300_000 })),
+      freshness: TABLE_NAMES.filter((t) => t !== 'exchange_api_calls').map((table) => ({ table, maxAgeMs: 300_000 })),
       timeoutMs: 5_000,
       json: false,
     });
     expect(check([], { GRAFANA_URL: 'http://grafana:3000/' }).grafanaUrl).toBe('http://grafana:3000');
+  });
+
+  it('checks an opt-in table (exchange_api_calls) when named', () => {
+    expect(check(['--tables', 'exchange_api_calls']).freshness).toEqual([{ table: 'exchange_api_calls', maxAgeMs: 300_000 }]);
   });
 
   it('takes limits from the environment and flags, per table too', () => {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { TABLE_NAMES, isTableName, type TableName } from '@tradewatch/models';
+import { OPT_IN_TABLES, TABLE_NAMES, isTableName, type TableName } from '@tradewatch/models';
 import type { QuestDbConnection } from '@tradewatch/questdb-client';
 import { durationSetting, parseFlags } from '../cli/args';
 import { questDbFromEnv } from '../cli/questdb-env';
@@ -103,7 +103,7 @@ export function parseHealthCommand(argv: readonly string[], env: NodeJS.ProcessE
 
   const tablesSource = flags.tables !== undefined ? '--tables' : 'HEALTHCHECK_TABLES';
   const tableList = listSetting(flags.tables ?? env['HEALTHCHECK_TABLES']);
-  const tables = tableList.length > 0 ? tableList.map((t) => tableSetting(tablesSource, t)) : TABLE_NAMES;
+  const tables = tableList.length > 0 ? tableList.map((t) => tableSetting(tablesSource, t)) : TABLE_NAMES.filter((t) => !OPT_IN_TABLES.has(t));
 
   const collectorUrl = flags['collector-url'] ?? (env['COLLECTOR_URL'] || DEFAULT_COLLECTOR_URL);
   const grafanaUrl = flags['grafana-url'] ?? (env['GRAFANA_URL'] || undefined);
