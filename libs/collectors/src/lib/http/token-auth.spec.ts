@@ -7,6 +7,7 @@ describe('TokenAuth', () => {
   it('accepts any configured token', () => {
     expect(() => auth.check('Bearer first-token-0123456789')).not.toThrow();
     expect(() => auth.check('bearer second-token-0123456789')).not.toThrow();
+    expect(() => auth.check('Token second-token-0123456789')).not.toThrow(); // InfluxDB v2 clients (Telegraf)
   });
 
   it.each([

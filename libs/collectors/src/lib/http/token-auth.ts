@@ -20,10 +20,11 @@ export class TokenAuth {
     return this.digests.length > 0;
   }
 
-  /** Throws UnauthorizedError unless the `Authorization` header carries a configured token. */
+  /** Throws UnauthorizedError unless the `Authorization` header carries a configured token (`Bearer <t>`, or `Token <t>`). */
   check(header: string | undefined): void {
     if (!this.enabled) return;
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
+    // `Token` is how InfluxDB v2 clients (Telegraf) send the same thing to /api/v2/write.
+    const match = /^(?:Bearer|Token)\s+(\S+)\s*$/i.exec(header ?? '');
     if (!match) throw new UnauthorizedError('missing bearer token: send "Authorization: Bearer <token>"');
     const given = digest(match[1]);
     let ok = false;
