@@ -53,8 +53,8 @@ export class RestClient {
     }
     const { columns, dataset } = parsed.data;
     const rows = dataset.map((values, i) => {
-      const row: Record<string, unknown> = {};
-      columns.forEach((c, j) => (row[c.name] = values[j]));
+      // fromEntries defines own properties: a column named __proto__ is a column like any other.
+      const row: Record<string, unknown> = Object.fromEntries(columns.map((c, j) => [c.name, values[j]]));
       if (!schema) return row as T;
       const ok = schema.safeParse(row);
       if (!ok.success) {

@@ -19,9 +19,8 @@ function toIso(value: unknown): unknown {
  * alter what is sent.
  */
 export function toWire(route: RouteSpec, row: object): WireRow {
-  const out: WireRow = {};
-  for (const [key, value] of Object.entries(row)) {
-    out[key] = route.timestampFields.has(key) || value instanceof Date ? toIso(value) : value;
-  }
-  return out;
+  // fromEntries defines own properties: a field named __proto__ is sent (and refused as unknown), not lost.
+  return Object.fromEntries(
+    Object.entries(row).map(([key, value]) => [key, route.timestampFields.has(key) || value instanceof Date ? toIso(value) : value]),
+  ) as WireRow;
 }
