@@ -3,8 +3,12 @@ module.exports = {
   preset: '../../jest.preset.js',
   testEnvironment: 'node',
   transform: {
+    // ccxt's CommonJS build requires @noble and @scure, which ship ES modules only (Node >= 20.19
+    // loads them with require(); jest's module runtime does not): compiled to CommonJS for jest.
+    '/node_modules/@(noble|scure)/.+\\.js$': ['ts-jest', { tsconfig: { allowJs: true, module: 'commonjs', target: 'es2022' } }],
     '^.+\\.[tj]s$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.spec.json' }]
   },
+  transformIgnorePatterns: ['/node_modules/(?!(@noble|@scure)/)'],
   moduleFileExtensions: ['ts', 'js', 'html'],
   coverageDirectory: '../../coverage/libs/reporter'
 };

@@ -12,7 +12,7 @@ import {
 } from './errors';
 import { ROUTES, ROUTE_NAMES, type RouteName, type RouteSpec } from './routes';
 import { SpillStore, type SpillRef } from './spill-store';
-import type { DaemonRow, ExchangeRow, FetchEventInput, PipelineRow, TradingEventInput, TradingRow } from './types';
+import type { ApiCallInput, DaemonRow, ExchangeRow, FetchEventInput, PipelineRow, TradingEventInput, TradingRow } from './types';
 import { toWire, type WireRow } from './wire';
 
 const optionsSchema = z.strictObject({
@@ -158,6 +158,11 @@ export class Reporter {
   /** An order placed or filled, a mark price or a position snapshot; aggregated into trading_metrics. */
   tradingEvent(event: TradingEventInput): Promise<void> {
     return this.enqueue('tradingEvent', event);
+  }
+
+  /** One exchange API call (method, outcome, latency); aggregated into exchange_api_calls. */
+  apiCall(event: ApiCallInput): Promise<void> {
+    return this.enqueue('apiCall', event);
   }
 
   get counters(): ReporterCounters {

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import {
   DEFAULT_VALIDATION_OPTIONS,
   TABLES,
+  apiEventSchema,
   fetchEventSchema,
   tradingEventSchema,
   type TableName,
@@ -50,6 +51,7 @@ export const ROUTES = {
   trading: tableRoute('trading_metrics', '/v1/metrics/trading'),
   fetchEvent: eventRoute(fetchEventSchema, '/v1/events/fetch'),
   tradingEvent: eventRoute(tradingEventSchema, '/v1/events/trading'),
+  apiCall: eventRoute(apiEventSchema, '/v1/events/api'),
 } as const satisfies Record<string, RouteSpec>;
 
 export type RouteName = keyof typeof ROUTES;

@@ -5,6 +5,7 @@ import type {
   Row,
   RowInput,
   TableName,
+  apiEventSchema,
   fetchEventSchema,
   tradingEventSchema,
 } from '@tradewatch/models';
@@ -33,6 +34,8 @@ export type TradingRow = ReporterRow<'trading_metrics'>;
 export type FetchEventInput = EventInput<typeof fetchEventSchema>;
 /** `POST /v1/events/trading`: an order placed or filled, a mark price or a position snapshot. */
 export type TradingEventInput = EventInput<typeof tradingEventSchema>;
+/** `POST /v1/events/api`: one exchange API call with its outcome and latency (see instrumentCcxt). */
+export type ApiCallInput = EventInput<typeof apiEventSchema>;
 
 /** What a status endpoint served by `serveStatus` returns: the JSON the collector's DaemonCollector polls. */
 export type StatusInput = WithTimestampInputs<Omit<DaemonStatus, 'exchanges'>, Row<'daemon_metrics'>> & {
