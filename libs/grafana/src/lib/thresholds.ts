@@ -14,6 +14,11 @@ export const THRESHOLDS = {
   /** No OI fetch row for this long counts as stalled (OI cadence is 5 minutes). */
   oiStalledMinutes: 15,
   drawdownPercent: { warning: 5, critical: 10 },
+  /** Share of an exchange's REST calls that failed over 10 minutes (at least `restMinCalls` calls). */
+  restErrorPercent: { warning: 10 },
+  restMinCalls: 20,
+  /** Calls refused for rate limits (RateLimitExceeded, DDoSProtection) per exchange and host in 5 minutes. */
+  rateLimitedPer5m: { warning: 10 },
   /** The collector writes a heartbeat every 10 s; none in QuestDB for this long pages someone. */
   heartbeatStaleSeconds: 120,
 } as const;

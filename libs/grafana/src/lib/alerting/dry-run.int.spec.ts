@@ -3,7 +3,7 @@
  * data gap and a drawdown (and a CPU spike too young to fire); exactly the matching rules fire.
  * Then overwrite the same rows with healthy values (dedup upsert) and every rule is normal again.
  */
-import type { DaemonMetricsRow, ExchangeStatusRow, PipelineMetricsRow, TradingMetricsRow } from '@tradewatch/models';
+import type { DaemonMetricsRow, ExchangeApiCallsRow, ExchangeStatusRow, PipelineMetricsRow, TradingMetricsRow } from '@tradewatch/models';
 import { MetricsClient } from '@tradewatch/questdb-client';
 import { questDbUrl, uniqueName } from '@tradewatch/questdb-client/testing';
 import { waitForWalApplied } from '../seed/seed';
@@ -72,6 +72,24 @@ async function write(client: MetricsClient, incidents: boolean): Promise<void> {
   await waitForWalApplied(client, ['daemon_metrics', 'exchange_status', 'pipeline_metrics', 'trading_metrics'], 60_000);
 }
 
+/**
+ * API calls of one host to okx every 10 s over 20 minutes: 5 good fetchTrades calls each time, and
+ * in the last 4 minutes 6 calls refused with RateLimitExceeded each time (144 in 4 minutes: a
+ * rate-limit storm, and 19 % or more of the calls in every 10-minute window of the last 2 minutes).
+ */
+const apiHost = `${id}-api`;
+async function writeApiCalls(client: MetricsClient): Promise<void> {
+  const rows: ExchangeApiCallsRow[] = times.flatMap((t) => [
+    { timestamp: t * 1000, exchange: 'okx', method: 'fetchTrades', outcome: 'ok' as const, host: apiHost, env: 'dev' as const, calls: 5, latency_ms_avg: 80, latency_ms_max: 120 },
+    ...(t >= now - 4 * MIN
+      ? [{ timestamp: t * 1000, exchange: 'okx', method: 'fetchTrades', outcome: 'RateLimitExceeded' as const, host: apiHost, env: 'dev' as const, calls: 6, latency_ms_avg: 10, latency_ms_max: 20 }]
+      : []),
+  ]);
+  await client.write('exchange_api_calls', rows);
+  await client.flush();
+  await waitForWalApplied(client, ['exchange_api_calls'], 60_000);
+}
+
 /** The instances about this test's hosts and strategy, as `rule uid {labels}` per state. */
 function mine(instances: AlertInstance[]) {
   const ours = instances.filter((i) => Object.values(host).includes(i.labels['host'] ?? '') || i.labels['strategy'] === strategy);
@@ -113,6 +131,7 @@ describe('alerts-check dry run', () => {
 
   it('every alert query returns a time series frame (format 0: time, labels, one value) on the real QuestDB', async () => {
     await write(client, true);
+    await writeApiCalls(client);
     const problems: string[] = [];
     for (const rule of RULE_GROUPS.flatMap((g) => g.rules)) {
       const fromMs = now - rule.windowSeconds * 1000;
@@ -124,5 +143,14 @@ describe('alerts-check dry run', () => {
     expect(problems).toEqual([]);
     // The check can fail: a table-shaped result (no time column first) is refused.
     expect(timeSeriesProblem([{ name: 'host', type: 'SYMBOL' }, { name: 'value', type: 'DOUBLE' }])).toMatch(/first column must be the time/);
+  }, 60_000);
+
+  it('fires the exchange REST error-rate and rate-limit rules on seeded API calls (issue 11)', async () => {
+    await writeApiCalls(client);
+    const instances = (await dryRun(client, now)).filter((i) => i.labels['host'] === apiHost);
+    const state = (uid: string) => instances.filter((i) => i.rule.uid === uid).map((i) => [i.labels['exchange'], i.state, i.value]);
+    expect(state('tw-exchange-rate-limit')).toEqual([['okx', 'firing', 144]]);
+    // 144 failed of 444 calls in the last 10 minutes, held for the rule's 2 minutes.
+    expect(state('tw-exchange-rest-errors')).toEqual([['okx', 'firing', expect.closeTo((100 * 144) / 444, 1)]]);
   }, 60_000);
 });

@@ -32,6 +32,7 @@ describe('alerting provisioning files', () => {
       'Collector heartbeat missing',
       'Daemon down or stale', 'Daemon memory high', 'Daemon CPU high', 'Daemon error rate high',
       'Exchange disconnected', 'Exchange feed stale', 'Exchange latency high', 'Exchange reconnect storm',
+      'Exchange REST error rate high', 'Exchange rate-limit storm',
       'Pipeline data gap', 'OI fetches stalled', 'Strategy drawdown warning', 'Strategy drawdown critical', 'Strategy silent',
     ]);
   });

@@ -1,6 +1,6 @@
 import { exchangeDashboard, healthDashboard, pipelineDashboard, tradingDashboard } from '../dashboards';
 import { counterIncrease } from '../sql/counter-rate';
-import { daemon as d, exchange as x, heartbeat as hb, literal, pipeline as p, trading as t } from '../sql/registry-sql';
+import { apiCalls as a, daemon as d, exchange as x, heartbeat as hb, literal, pipeline as p, trading as t } from '../sql/registry-sql';
 import { THRESHOLDS } from '../thresholds';
 import type { RuleGroupSpec } from './rule-spec';
 
@@ -164,6 +164,38 @@ export const RULE_GROUPS: RuleGroupSpec[] = [
         summary: 'Exchange {{ $labels.exchange }} keeps reconnecting (seen from {{ $labels.host }})',
         description: `{{ $labels.exchange }} reconnected {{ $values.B.Value }} times in 10 minutes from {{ $labels.host }} (limit ${THRESHOLDS.reconnectsPer10m.warning}).`,
         panel: { dashboard: exchangeDashboard, title: 'Reconnections' },
+      },
+      {
+        uid: 'tw-exchange-rest-errors',
+        title: 'Exchange REST error rate high',
+        severity: 'warning',
+        // Below restMinCalls calls the share says little: 0.
+        sql: `SELECT $__toTime AS time, exchange, host, env,
+                CASE WHEN sum(${a.c.calls}) >= ${THRESHOLDS.restMinCalls}
+                     THEN 100.0 * sum(CASE WHEN ${a.c.outcome} != ${literal('ok')} THEN ${a.c.calls} ELSE 0 END) / sum(${a.c.calls})
+                     ELSE 0 END AS value
+              FROM ${a} WHERE ${inRange()} AND NOT ${a.c.method} LIKE ${literal('watch%')}`,
+        windowSeconds: 600,
+        reducer: 'last',
+        threshold: { type: 'gt', params: [THRESHOLDS.restErrorPercent.warning] },
+        for: '2m',
+        summary: `Exchange {{ $labels.exchange }} fails more than ${THRESHOLDS.restErrorPercent.warning} % of REST calls (seen from {{ $labels.host }})`,
+        description: `{{ humanize $values.B.Value }} % of the REST calls {{ $labels.host }} ({{ $labels.env }}) made to {{ $labels.exchange }} in 10 minutes failed (at least ${THRESHOLDS.restMinCalls} calls); see the errors by ccxt class.`,
+        panel: { dashboard: exchangeDashboard, title: 'REST error rate by method' },
+      },
+      {
+        uid: 'tw-exchange-rate-limit',
+        title: 'Exchange rate-limit storm',
+        severity: 'warning',
+        sql: `SELECT $__toTime AS time, exchange, host, env, sum(CASE WHEN ${a.c.outcome} IN (${literal('RateLimitExceeded')}, ${literal('DDoSProtection')}) THEN ${a.c.calls} ELSE 0 END) AS value
+              FROM ${a} WHERE ${inRange()}`,
+        windowSeconds: 300,
+        reducer: 'last',
+        threshold: { type: 'gt', params: [THRESHOLDS.rateLimitedPer5m.warning] },
+        for: '0s',
+        summary: 'Exchange {{ $labels.exchange }} is rate-limiting {{ $labels.host }}',
+        description: `{{ $labels.exchange }} refused {{ $values.B.Value }} calls from {{ $labels.host }} ({{ $labels.env }}) for rate limits (RateLimitExceeded, DDoSProtection) in 5 minutes (limit ${THRESHOLDS.rateLimitedPer5m.warning}).`,
+        panel: { dashboard: exchangeDashboard, title: 'API errors by ccxt class' },
       },
     ],
   },

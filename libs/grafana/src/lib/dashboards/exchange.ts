@@ -3,8 +3,8 @@ import { defineDashboard } from '../dashboard-kit';
 import { barGaugePanel, stateTimelinePanel, timeSeriesPanel, trafficLightPanel } from '../panels';
 import { average } from '../sql/aggregates';
 import { rollupCounterIncrease } from '../sql/counter-rate';
-import { rollupSeriesQuery, tableQuery } from '../sql/questdb-query';
-import { exchange as x, exchange1m as x1 } from '../sql/registry-sql';
+import { rollupSeriesQuery, tableQuery, timeSeriesQuery } from '../sql/questdb-query';
+import { apiCalls as a, exchange as x, exchange1m as x1, literal } from '../sql/registry-sql';
 import { variableFilters } from '../sql/variables';
 import { THRESHOLDS } from '../thresholds';
 import { columnVariable, envVariable } from '../variables';
@@ -12,6 +12,13 @@ import { columnVariable, envVariable } from '../variables';
 const where = `$__timeFilter(${x.c.timestamp}) AND ${variableFilters(x, ['env', 'host', 'exchange'])}`;
 /** The same filter over the 1-minute rollup, which every aggregate over time reads. */
 const where1m = `$__timeFilter(${x1.c.timestamp}) AND ${variableFilters(x1, ['env', 'host', 'exchange'])}`;
+
+/**
+ * REST calls of the CCXT instrumentation (exchange_api_calls): `watch*` methods are WebSocket
+ * subscriptions, not REST requests.
+ */
+const restWhere = `$__timeFilter(${a.c.timestamp}) AND ${variableFilters(a, ['env', 'host', 'exchange'])} AND NOT ${a.c.method} LIKE ${literal('watch%')}`;
+const failed = `CASE WHEN ${a.c.outcome} != ${literal('ok')} THEN ${a.c.calls} ELSE 0 END`;
 
 /** The latest sample of every (exchange, probing host) feed in the range. */
 const latestFeeds = (columns: string) => `(
@@ -109,6 +116,47 @@ export const exchangeDashboard = defineDashboard({
       query: rollupSeriesQuery(x1, `
         SELECT timestamp, ${x1.c.exchange}, CASE WHEN sum(${x1.c.connected_samples}) = sum(${x1.c.samples}) THEN 1 ELSE 0 END AS up
         FROM ${x1} WHERE ${where1m}
+        SAMPLE BY $__sampleByInterval
+      `),
+    }),
+    timeSeriesPanel({
+      title: 'REST latency by method',
+      description: 'Average latency of REST calls per exchange and ccxt method (weighted by calls), from the CCXT instrumentation.',
+      span: 12,
+      unit: units.Milliseconds,
+      min: 0,
+      displayName: '${__field.labels.exchange} ${__field.labels.method}',
+      query: timeSeriesQuery(`
+        SELECT timestamp, ${a.c.exchange}, ${a.c.method}, sum(${a.c.latency_ms_avg} * ${a.c.calls}) / sum(${a.c.calls}) AS latency_ms
+        FROM ${a} WHERE ${restWhere}
+        SAMPLE BY $__sampleByInterval
+      `),
+    }),
+    timeSeriesPanel({
+      title: 'REST error rate by method',
+      description: `Share of REST calls that failed (any ccxt error) per exchange and method; the alert fires above ${THRESHOLDS.restErrorPercent.warning} % per exchange over 10 minutes.`,
+      span: 12,
+      unit: units.Percent,
+      min: 0,
+      levels: { warning: THRESHOLDS.restErrorPercent.warning },
+      displayName: '${__field.labels.exchange} ${__field.labels.method}',
+      query: timeSeriesQuery(`
+        SELECT timestamp, ${a.c.exchange}, ${a.c.method}, 100.0 * sum(${failed}) / sum(${a.c.calls}) AS error_percent
+        FROM ${a} WHERE ${restWhere}
+        SAMPLE BY $__sampleByInterval
+      `),
+    }),
+    timeSeriesPanel({
+      title: 'API errors by ccxt class',
+      description: 'Failed exchange API calls per ccxt error class (RateLimitExceeded, RequestTimeout, …), all exchanges and methods in the selection.',
+      span: 24,
+      unit: units.Short,
+      min: 0,
+      bars: true,
+      stacked: true,
+      query: timeSeriesQuery(`
+        SELECT timestamp, ${a.c.outcome}, sum(${a.c.calls}) AS errors
+        FROM ${a} WHERE $__timeFilter(${a.c.timestamp}) AND ${variableFilters(a, ['env', 'host', 'exchange'])} AND ${a.c.outcome} != ${literal('ok')}
         SAMPLE BY $__sampleByInterval
       `),
     }),

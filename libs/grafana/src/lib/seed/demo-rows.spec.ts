@@ -1,5 +1,5 @@
 import { DEFAULT_VALIDATION_OPTIONS, formatIsoMicros, TABLES, validateRows, type TableName } from '@tradewatch/models';
-import { daemonRows, exchangeRows, heartbeatRows, pipelineRows, tradingRows } from './demo-rows';
+import { apiCallRows, daemonRows, heartbeatRows, exchangeRows, pipelineRows, tradingRows } from './demo-rows';
 import { demoUniverse } from './demo-universe';
 
 const universe = demoUniverse({ prefix: 'spec', hosts: 2, symbols: 3, strategies: 2 });
@@ -20,6 +20,7 @@ describe('demo rows', () => {
   const exchange = [...exchangeRows(universe, cadence, range)];
   const pipeline = [...pipelineRows(universe, cadence, range)];
   const trading = [...tradingRows(universe, cadence, range)];
+  const api = [...apiCallRows(universe, cadence, range)];
   const heartbeat = [...heartbeatRows(universe, cadence, range)];
 
   it('pass the table registry validation', () => {
@@ -27,6 +28,7 @@ describe('demo rows', () => {
     expect(validateRows('exchange_status', asInput('exchange_status', exchange), options)).toHaveLength(exchange.length);
     expect(validateRows('pipeline_metrics', asInput('pipeline_metrics', pipeline), options)).toHaveLength(pipeline.length);
     expect(validateRows('trading_metrics', asInput('trading_metrics', trading), options)).toHaveLength(trading.length);
+    expect(validateRows('exchange_api_calls', asInput('exchange_api_calls', api), options)).toHaveLength(api.length);
     expect(validateRows('collector_heartbeat', asInput('collector_heartbeat', heartbeat), options)).toHaveLength(heartbeat.length);
   });
 
@@ -45,5 +47,6 @@ describe('demo rows', () => {
     expect(daemon.some((r) => !r.running && r.last_error)).toBe(true);
     expect(new Set(exchange.filter((r) => !r.connected).map((r) => r.exchange))).toEqual(new Set(universe.exchanges));
     expect(new Set(pipeline.filter((r) => r.gap_detected).map((r) => `${r.exchange}/${r.data_type}`)).size).toBe(universe.exchanges.length);
+    expect(new Set(api.filter((r) => r.outcome === 'RateLimitExceeded').map((r) => r.exchange))).toEqual(new Set(universe.exchanges));
   });
 });

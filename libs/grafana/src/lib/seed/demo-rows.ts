@@ -1,4 +1,4 @@
-import type { CollectorHeartbeatRow, DaemonMetricsRow, DataType, ExchangeStatusRow, PipelineMetricsRow, TradingMetricsRow } from '@tradewatch/models';
+import type { CollectorHeartbeatRow, DaemonMetricsRow, DataType, ExchangeApiCallsRow, ExchangeStatusRow, PipelineMetricsRow, TradingMetricsRow } from '@tradewatch/models';
 import { DATA_TYPES } from '@tradewatch/models';
 import type { DemoCadence, DemoUniverse } from './demo-universe';
 import { hashSeed, seededRandom } from './random';
@@ -9,7 +9,8 @@ import { hashSeed, seededRandom } from './random';
  * - every daemon restarts once a day (uptime and counters start again from zero) at 03:00 + its index (h);
  * - the first daemon is down from 10:00 to 10:10 (running = false, reason in last_error);
  * - every exchange is disconnected for 3 minutes at 06:00 + its index (h);
- * - OI fetches of every exchange stop for 15 minutes at 12:00 + its index (h), then report the gap.
+ * - OI fetches of every exchange stop for 15 minutes at 12:00 + its index (h), then report the gap;
+ * - every exchange rate-limits every host for 5 minutes at 08:00 + its index (h) (RateLimitExceeded).
  */
 export interface RowRange {
   fromMs: number;
@@ -196,6 +197,30 @@ export function* tradingRows(u: DemoUniverse, c: DemoCadence, range: RowRange): 
         exposure: p.position * p.price,
         drawdown: Math.min(100, ((p.peak - equity) / p.peak) * 100),
       };
+    }
+  }
+}
+
+/** REST methods the demo daemons call; one aggregated row per minute per exchange, method, outcome and host. */
+const DEMO_METHODS = ['fetchOpenInterest', 'fetchFundingRate', 'fetchTrades'] as const;
+
+export function* apiCallRows(u: DemoUniverse, _c: DemoCadence, range: RowRange): Generator<ExchangeApiCallsRow> {
+  const rnd = seededRandom(hashSeed(`api:${u.hosts.join(',')}`));
+  for (const t of ticks(range, 60)) {
+    for (const host of u.hosts) {
+      for (const [x, exchange] of u.exchanges.entries()) {
+        const limited = inWindow(t, (8 + x) * HOUR_MS, 5 * MIN_MS);
+        for (const method of DEMO_METHODS) {
+          const base = 40 + 20 * rnd();
+          const calls = Math.max(1, Math.round(u.symbols.length * (limited ? 0.5 : 1)));
+          yield { timestamp: t * 1000, exchange, method, outcome: 'ok', host, env: u.env, calls, latency_ms_avg: base, latency_ms_max: base * (1.5 + rnd()) };
+          if (limited) {
+            yield { timestamp: t * 1000, exchange, method, outcome: 'RateLimitExceeded', host, env: u.env, calls: 8, latency_ms_avg: 15, latency_ms_max: 30 };
+          } else if (rnd() < 0.01) {
+            yield { timestamp: t * 1000, exchange, method, outcome: 'RequestTimeout', host, env: u.env, calls: 1, latency_ms_avg: 10_000, latency_ms_max: 10_000 };
+          }
+        }
+      }
     }
   }
 }

@@ -2,7 +2,7 @@ import type { Row, TableName } from '@tradewatch/models';
 import { waitForRollups, type MetricsClient } from '@tradewatch/questdb-client';
 import { z } from 'zod';
 import { WalApplyError } from '../errors';
-import { daemonRows, exchangeRows, heartbeatRows, pipelineRows, tradingRows, type RowRange } from './demo-rows';
+import { apiCallRows, daemonRows, heartbeatRows, exchangeRows, pipelineRows, tradingRows, type RowRange } from './demo-rows';
 import type { DemoCadence, DemoUniverse } from './demo-universe';
 
 export interface SeedOptions extends RowRange {
@@ -22,6 +22,7 @@ const GENERATORS: { [T in TableName]?: (u: DemoUniverse, c: DemoCadence, r: RowR
   exchange_status: exchangeRows,
   pipeline_metrics: pipelineRows,
   trading_metrics: tradingRows,
+  exchange_api_calls: apiCallRows,
   collector_heartbeat: heartbeatRows,
 };
 

@@ -40,6 +40,7 @@ export const exchange = sqlTable('exchange_status');
 export const pipeline = sqlTable('pipeline_metrics');
 export const trading = sqlTable('trading_metrics');
 export const heartbeat = sqlTable('collector_heartbeat');
+export const apiCalls = sqlTable('exchange_api_calls');
 
 export const daemon1m = sqlRollup('daemon_metrics_1m');
 export const exchange1m = sqlRollup('exchange_status_1m');
