@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { TABLES } from '@tradewatch/models';
+import { API_CALL_OUTCOMES, TABLES } from '@tradewatch/models';
+import { CCXT_DATA_TYPES } from '@tradewatch/reporter';
 
 // docs/integrations.md documents every field of the daemon status the collector polls (the
 // daemon_metrics and exchange_status columns) and every public method of the Node reporter.
@@ -27,6 +28,12 @@ describe('docs/integrations.md', () => {
     expect(members).toEqual(expect.arrayContaining(['daemon', 'fetchEvent', 'flush', 'close', 'counters']));
     const text = section('Node reporter');
     expect(members.filter((m) => !text.includes(`\`${m}(`) && !text.includes(`\`${m}\``))).toEqual([]);
+  });
+
+  it('the CCXT section names every outcome, every exchange_api_calls column and every instrumented data method', () => {
+    const text = section('CCXT instrumentation');
+    const names = [...API_CALL_OUTCOMES, ...Object.keys(TABLES.exchange_api_calls.columns), ...CCXT_DATA_TYPES.keys()];
+    expect(names.filter((n) => !text.includes(`\`${n}\``) && !text.includes(`\`${n.replace(/s$/, '')}(s)\``))).toEqual([]);
   });
 
   it('keeps the headings the Python, CCXT and ILP sections live under', () => {
