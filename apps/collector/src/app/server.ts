@@ -58,6 +58,10 @@ export async function startCollector(config: CollectorConfig, logger: Logger): P
     backlog: () => sink.details().spool,
     inventoryFile: join(resolve(config.spool.dir), 'inventory.json'),
   });
+  await service.recorder.seedContinuity(client).then(
+    (series) => logger.info({ series }, 'counter continuity seeded from QuestDB'),
+    (error: Error) => logger.warn({ err: error }, `counter continuity starts without stored rows: ${error.message}`),
+  );
   let accepting = true;
   const app = createHttpApp({
     service,
