@@ -1,5 +1,5 @@
 /**
- * Dashboard query benchmark (SPEC.md §7: every query of a dashboard over 30 days of reference
+ * Dashboard query benchmark (docs/product.md §7: every query of a dashboard over 30 days of reference
  * data, together, in under 1 s).
  *
  *   npm run bench:dashboards -- [--days 30] [--runs 5] [--reuse] [--data-dir .data/bench-dashboards]

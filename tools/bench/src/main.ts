@@ -1,5 +1,5 @@
 /**
- * `npm run bench`: the SPEC.md §7 benchmarks in one run (see USAGE in ./args). Starts its own
+ * `npm run bench`: the docs/product.md §7 benchmarks in one run (see USAGE in ./args). Starts its own
  * QuestDB (temp data dir, ports in 25000-25999) and the collector, prints a Markdown report and
  * writes it to docs/benchmarks.md.
  */

@@ -1,6 +1,6 @@
 import { readText } from './repo';
 
-// What the app images promise (SPEC.md §6): multi-stage, from the Nx build output, non-root.
+// What the app images promise (docs/product.md §6): multi-stage, from the Nx build output, non-root.
 const dockerfile = readText('deploy/docker/Dockerfile');
 const lines = dockerfile.split('\n').filter((l) => l.trim() && !l.trim().startsWith('#'));
 const stages = lines.filter((l) => /^FROM /.test(l));

@@ -12,7 +12,7 @@ function file(name: string, text: string): string {
 }
 
 describe('loadConfig', () => {
-  it('applies the SPEC.md §4 defaults', () => {
+  it('applies the docs/product.md §4 defaults', () => {
     const c = loadConfig({});
     expect(c.questdb.url).toBe('http://127.0.0.1:9000');
     expect(c.http).toMatchObject({ port: 8080, bind: '127.0.0.1', tokens: [] });

@@ -28,7 +28,7 @@ const tokenList = z
   .transform((s) => (s ?? '').split(',').map((t) => t.trim()).filter((t) => t.length > 0))
   .refine((tokens) => tokens.every((t) => t.length >= 16), 'every token must be at least 16 characters');
 
-/** SPEC.md §4 environment variables (plus log level, host and env of the collector's own rows). */
+/** docs/product.md §4 environment variables (plus log level, host and env of the collector's own rows). */
 const envSchema = z.object({
   QUESTDB_URL: z
     .url({ protocol: /^https?$/, error: 'must be an http(s) URL such as http://127.0.0.1:9000' })

@@ -9,7 +9,7 @@ import { statusRoutes } from './http/status-routes';
 export type { HttpAppDeps } from './http/deps';
 
 /**
- * The collector's HTTP API (SPEC.md §4), one router per concern under ./http: operations
+ * The collector's HTTP API (docs/product.md §4), one router per concern under ./http: operations
  * (health, metrics, OpenAPI), the JSON ingest API (/v1), line protocol (/write). Each path
  * answers its methods and 405 for others; errors end in one handler.
  */

@@ -1,5 +1,16 @@
 import { DATA_TYPES, DEFAULT_EXCHANGES, type DataType } from '@tradewatch/models';
-import type { FetchEventInput, Reporter, TradingEventInput } from '@tradewatch/reporter';
+import type { ApiCallInput, FetchEventInput, Reporter, TradingEventInput } from '@tradewatch/reporter';
+
+/** The ccxt method a daemon would call for each data type (the simulated exchange_api_calls). */
+const METHODS: Record<DataType, string> = {
+  oi: 'fetchOpenInterest',
+  funding: 'fetchFundingRate',
+  liquidation: 'fetchLiquidations',
+  trades: 'fetchTrades',
+  ohlcv: 'fetchOHLCV',
+  ticker: 'fetchTicker',
+  orderbook: 'fetchOrderBook',
+};
 
 const BASES = [
   'BTC', 'ETH', 'SOL', 'XRP', 'DOGE', 'ADA', 'AVAX', 'LINK', 'DOT', 'TRX', 'MATIC', 'LTC', 'BCH',
@@ -72,6 +83,7 @@ export class MarketSimulator {
   private fetches(): void {
     const now = Date.now();
     const events: FetchEventInput[] = [];
+    const calls: ApiCallInput[] = [];
     for (const s of this.series) {
       if (now < s.nextAt) continue;
       const cadence = s.cadence;
@@ -81,6 +93,13 @@ export class MarketSimulator {
       }
       s.nextAt = now + cadence * (0.9 + Math.random() * 0.2);
       s.dataAt = now - Math.floor(Math.random() * 200);
+      // Now and then the exchange refuses (rate limit) or does not answer in time: an API call, no data.
+      const failure = Math.random();
+      const call = { timestamp: now, host: this.options.host, env: 'dev', exchange: s.exchange, method: METHODS[s.dataType] } as const;
+      if (failure < 0.02) {
+        calls.push({ ...call, outcome: failure < 0.005 ? 'RequestTimeout' : 'RateLimitExceeded', latency_ms: failure < 0.005 ? 10_000 : 20 + Math.random() * 40 });
+        continue;
+      }
       const records = s.dataType === 'liquidation' ? Math.floor(Math.random() * 20) : 1 + Math.floor(Math.random() * 5);
       events.push({
         timestamp: now,
@@ -95,7 +114,11 @@ export class MarketSimulator {
         data_timestamp: s.dataAt,
       });
     }
-    for (const e of events) this.reporter.fetchEvent(e).catch(this.onError);
+    for (const e of events) {
+      this.reporter.fetchEvent(e).catch(this.onError);
+      calls.push({ timestamp: now, host: e.host, env: 'dev', exchange: e.exchange, method: METHODS[e.data_type], outcome: 'ok', latency_ms: e.latency_ms });
+    }
+    for (const c of calls) this.reporter.apiCall(c).catch(this.onError);
   }
 
   private trade(): void {

@@ -66,7 +66,7 @@ interface Change {
 }
 
 /**
- * Enforces SPEC.md §3 for cumulative daemon counters: a counter that goes down is accepted only
+ * Enforces docs/product.md §3 for cumulative daemon counters: a counter that goes down is accepted only
  * as a restart, i.e. when `uptime_seconds` went down too. Each row is checked against its
  * neighbours in TIME order (the stored series), not the order rows arrive: a backdated row must
  * fit between the samples before and after it, and a row with the timestamp of a stored one

@@ -1,7 +1,7 @@
 import type { TableDef } from './table';
 import { aggregateSql, type RollupDef } from './rollup';
 
-/** `CREATE TABLE IF NOT EXISTS …` for a registry table (SPEC.md §3). */
+/** `CREATE TABLE IF NOT EXISTS …` for a registry table (docs/product.md §3). */
 export function createTableSql(table: TableDef): string {
   const columns = table.columnNames.map((name) => {
     const c = table.columns[name];

@@ -23,7 +23,7 @@ const exchange = { timestamp: ts(), exchange: 'binance', host: 'fetcher-1', env:
 const pipeline = { timestamp: ts(), exchange: 'okx', symbol: 'BTC/USDT:USDT', data_type: 'oi', host: 'h', env: 'dev', gap_detected: false };
 const trading = { timestamp: ts(), strategy: 's1', symbol: 'ETH/USDT', venue: 'bybit', env: 'staging' };
 
-describe('validateRows (SPEC.md §3 rules)', () => {
+describe('validateRows (docs/product.md §3 rules)', () => {
   it('accepts minimal valid rows of every table and converts timestamps to epoch microseconds', () => {
     expect(validateRows('daemon_metrics', daemon, options)[0].timestamp).toBe((NOW - 1000) * 1000);
     expect(validateRows('exchange_status', exchange, options)).toHaveLength(1);

@@ -11,7 +11,7 @@ export const DATA_TYPES = [...CORE_DATA_TYPES, ...MARKET_DATA_TYPES] as const;
 export type Environment = (typeof ENVIRONMENTS)[number];
 export type DataType = (typeof DATA_TYPES)[number];
 
-/** The configurable parts of validation (SPEC.md §3). */
+/** The configurable parts of validation (docs/product.md §3). */
 export interface ValidationOptions {
   /** How far in the future a timestamp may be, to absorb clock skew between hosts. */
   maxFutureSkewMs: number;

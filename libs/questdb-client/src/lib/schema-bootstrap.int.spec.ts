@@ -12,7 +12,7 @@ describe('schema bootstrap against a real QuestDB', () => {
   });
   afterAll(() => client.close());
 
-  it('creates exactly the tables of SPEC.md §3, and is idempotent', async () => {
+  it('creates exactly the tables of docs/product.md §3, and is idempotent', async () => {
     const first = await client.bootstrap();
     expect([...first.created, ...first.existing].sort()).toEqual([...TABLE_NAMES].sort());
     const second = await client.bootstrap();
@@ -91,14 +91,14 @@ describe('schema bootstrap against a real QuestDB', () => {
   });
 
   it.each([
-    // Written out by hand from SPEC.md §3 rather than derived from the registry, so a registry
+    // Written out by hand from docs/product.md §3 rather than derived from the registry, so a registry
     // edit that drifts from the spec fails here.
     ['daemon_metrics', 'timestamp:TIMESTAMP:k host:SYMBOL:k env:SYMBOL:k fetch_count:LONG error_count:LONG liquidation_count:LONG uptime_seconds:DOUBLE running:BOOLEAN memory_rss_bytes:LONG cpu_percent:DOUBLE parquet_bytes:LONG last_error:VARCHAR last_error_at:TIMESTAMP'],
     ['exchange_status', 'timestamp:TIMESTAMP:k exchange:SYMBOL:k host:SYMBOL:k env:SYMBOL connected:BOOLEAN latency_ms:DOUBLE reconnect_count:LONG last_message_at:TIMESTAMP disconnected_at:TIMESTAMP'],
-    // Not in SPEC.md §3: issue 11's API-call stats, as fixed in the helpers' contract.
+    // docs/product.md §3: the API-call stats of the CCXT instrumentation.
     ['exchange_api_calls', 'timestamp:TIMESTAMP:k exchange:SYMBOL:k method:SYMBOL:k outcome:SYMBOL:k host:SYMBOL:k env:SYMBOL calls:LONG latency_ms_avg:DOUBLE latency_ms_max:DOUBLE'],
     ['pipeline_metrics', 'timestamp:TIMESTAMP:k exchange:SYMBOL:k symbol:SYMBOL:k data_type:SYMBOL:k host:SYMBOL:k env:SYMBOL records_count:LONG bytes_written:LONG latency_ms:DOUBLE gap_detected:BOOLEAN gap_duration_seconds:DOUBLE'],
-    // Not in SPEC.md §3: issue 14's collector heartbeat, as fixed in the helpers' contract.
+    // docs/product.md §3: the collector's own heartbeat.
     ['collector_heartbeat', 'timestamp:TIMESTAMP:k collector:SYMBOL:k env:SYMBOL spool_backlog_rows:LONG spool_backlog_bytes:LONG oldest_unshipped_age_seconds:DOUBLE sources_silent:LONG'],
     ['trading_metrics', 'timestamp:TIMESTAMP:k strategy:SYMBOL:k symbol:SYMBOL:k venue:SYMBOL:k env:SYMBOL:k pnl:DOUBLE unrealized_pnl:DOUBLE position_size:DOUBLE orders_placed:LONG orders_filled:LONG fill_rate:DOUBLE exposure:DOUBLE drawdown:DOUBLE'],
   ])('%s has the specified columns, types and dedup keys', async (table, expected) => {

@@ -15,7 +15,7 @@ export function ingestGate(deps: HttpAppDeps): RequestHandler {
   };
 }
 
-/** The JSON ingest API, `/v1/*` (SPEC.md §4): 202 once the rows are durable (events: aggregated). */
+/** The JSON ingest API, `/v1/*` (docs/product.md §4): 202 once the rows are durable (events: aggregated). */
 export function ingestRoutes(deps: HttpAppDeps): Router {
   const { service } = deps;
   const router = Router();

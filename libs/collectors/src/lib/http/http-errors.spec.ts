@@ -3,7 +3,7 @@ import { QuestDbUnavailableError, SpoolFullError } from '@tradewatch/questdb-cli
 import { PayloadTooLargeError, ShuttingDownError, UnauthorizedError } from '../errors';
 import { toHttpError } from './http-errors';
 
-describe('toHttpError (SPEC.md §4 error answers)', () => {
+describe('toHttpError (docs/product.md §4 error answers)', () => {
   it('validation → 400 with the field-level issues', () => {
     const issues = [{ row: 1, path: 'fill_rate', message: 'must be <= 1' }];
     expect(toHttpError(new ValidationError('trading_metrics', issues))).toEqual({

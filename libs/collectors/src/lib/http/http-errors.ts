@@ -20,7 +20,7 @@ export interface HttpErrorResponse {
 const UNAVAILABLE_RETRY_AFTER_S = 5;
 
 /**
- * Maps an error of the ingest path to the HTTP answer of SPEC.md §4. Unknown errors are 500s;
+ * Maps an error of the ingest path to the HTTP answer of docs/product.md §4. Unknown errors are 500s;
  * the caller logs them (their message is not sent, it may hold internals).
  */
 export function toHttpError(error: unknown): HttpErrorResponse {

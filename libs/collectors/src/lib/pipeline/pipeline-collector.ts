@@ -8,7 +8,7 @@ export const pipelineOptionsSchema = z.strictObject({
   /** A gap is silence (or a jump in data timestamps) longer than cadence × tolerance. */
   tolerance: z.number().min(1).max(100).default(1.5),
   /**
-   * Expected time between fetches per data type (SPEC.md §4 defaults). The market data types
+   * Expected time between fetches per data type (docs/product.md §4 defaults). The market data types
    * (trades, ohlcv, ticker, orderbook) have none: a gap is detected only where one is configured.
    */
   cadencesMs: z
