@@ -11,6 +11,7 @@ export const DEMO_SETTINGS = {
   exchanges: { rowIntervalMs: 2_000, pingIntervalMs: 1_000, pingTimeoutMs: 2_000, backoff: { baseMs: 500, maxMs: 5_000 } },
   pipeline: { intervalMs: 2_000, cadencesMs: { oi: 4_000, funding: 10_000, liquidation: 2_000 } },
   trading: { intervalMs: 1_000 },
+  apiCalls: { intervalMs: 2_000 },
 } as const;
 
 export interface DemoSources {
