@@ -3,7 +3,7 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { nowMicros } from '@tradewatch/models';
+import { TABLE_NAMES, nowMicros } from '@tradewatch/models';
 import { MetricsClient } from '@tradewatch/questdb-client';
 import { questDbUrl, uniqueName } from '@tradewatch/questdb-client/testing';
 
@@ -51,7 +51,7 @@ describe('npm run export', () => {
   it('exits 2 with a clear message for bad arguments', async () => {
     const unknown = await exportCli(['--table', 'trades', '--from', 'now-1d', '--to', 'now', '--out', '/tmp/never.csv']);
     expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toContain('export: --table: unknown table "trades"; valid tables: daemon_metrics, exchange_status, pipeline_metrics, trading_metrics');
+    expect(unknown.stderr).toBe(`export: --table: unknown table "trades"; valid tables: ${TABLE_NAMES.join(', ')}\n`);
     const reversed = await exportCli(['--table', 'trading_metrics', '--from', '2026-11-02', '--to', '2026-11-01', '--out', '/tmp/never.csv']);
     expect(reversed.code).toBe(2);
     expect(reversed.stderr).toContain('--from (2026-11-02T00:00:00.000000Z) must be before --to (2026-11-01T00:00:00.000000Z)');
