@@ -6,6 +6,7 @@
 import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { waitForWalApplied } from '@tradewatch/grafana';
 import { MetricsClient } from '@tradewatch/questdb-client';
 import { ROLLUP_NAMES, TABLE_NAMES } from '@tradewatch/models';
 import { isPortFree, QUESTDB_VERSION, startQuestDb, type QuestDbHandle } from '@tradewatch/questdb-launcher';
@@ -186,6 +187,9 @@ async function truncateAll(url: string): Promise<void> {
     // TRUNCATE invalidates the rollups over a table: drop them first, bootstrap recreates them empty.
     await dropRollups(url, client);
     for (const t of TABLE_NAMES) await client.query(`TRUNCATE TABLE ${t}`);
+    // TRUNCATE of a WAL table is applied asynchronously: a view recreated before it is applied
+    // is invalidated by it ("truncate operation"), so wait for the tables first.
+    await waitForWalApplied(client, TABLE_NAMES);
     await client.bootstrap();
   } finally {
     await client.close();
