@@ -1,10 +1,11 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { questDbUrl, uniqueName } from '@tradewatch/questdb-client/testing';
 import { loadConfig } from './config';
-import { startCollector, type RunningCollector } from './server';
+import { startCollector } from './server';
+import { startTestCollector, type TestCollector } from '../testing/test-collector';
 
 const TOKEN = 'edges-token-0123456789abcdef';
 const DAY = 86_400_000;
@@ -16,14 +17,11 @@ const iso = (ms: number) => new Date(ms).toISOString().replace('Z', '000Z');
  * overflow never costs other clients' rows. The real service over HTTP, the real QuestDB.
  */
 describe('ingest edge cases (real HTTP, real QuestDB)', () => {
-  let running: RunningCollector;
   const marker = uniqueName('edge');
+  let collector: TestCollector;
 
   beforeAll(async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'collector-edges-'));
-    const file = join(dir, 'collector.yaml');
-    writeFileSync(
-      file,
+    collector = await startTestCollector(
       [
         'limits:',
         '  maxBodyBytes: 2000000',
@@ -36,37 +34,15 @@ describe('ingest edge cases (real HTTP, real QuestDB)', () => {
         '    strategies:',
         `      constructor: 1000`,
         `      __proto__: 2000`,
-        '',
-      ].join('\n'),
+      ],
+      TOKEN,
     );
-    const config = loadConfig({
-      QUESTDB_URL: questDbUrl(),
-      COLLECTOR_PORT: '0',
-      COLLECTOR_TOKENS: TOKEN,
-      COLLECTOR_CONFIG: file,
-      COLLECTOR_SPOOL_DIR: join(dir, 'spool'),
-    });
-    running = await startCollector(config, pino({ level: 'silent' }));
   });
-  afterAll(() => running?.stop());
+  afterAll(() => collector?.stop());
 
-  const post = (path: string, body: unknown) =>
-    fetch(`${running.url}${path}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
-      body: typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body),
-    });
-  const query = async (sql: string) => (await running.client.query(sql)).rows;
-  const waitFor = async (sql: string, accept: (rows: Record<string, unknown>[]) => boolean, ms = 10_000) => {
-    const deadline = Date.now() + ms;
-    let rows: Record<string, unknown>[] = [];
-    while (Date.now() < deadline) {
-      rows = await query(sql);
-      if (accept(rows)) return rows;
-      await new Promise((r) => setTimeout(r, 150));
-    }
-    throw new Error(`timed out: ${sql}: ${JSON.stringify(rows)}`);
-  };
+  const post = (path: string, body: unknown) => collector.post(path, body);
+  const query = (sql: string) => collector.query(sql);
+  const waitFor = (sql: string, accept: (rows: Record<string, unknown>[]) => boolean, ms = 10_000) => collector.waitFor(sql, accept, ms);
   const issuesOf = async (res: Response) => ((await res.json()) as { issues?: { path: string; message: string }[] }).issues ?? [];
 
   it('timestamps at the boundaries: exactly the rows that got 202 are stored, the others are refused saying why', async () => {

@@ -9,7 +9,7 @@ import { startCollector, type RunningCollector } from '../app/server';
 
 export interface TestCollector {
   running: RunningCollector;
-  /** POSTs JSON (or a string as is) with the token. */
+  /** POSTs JSON (or a string or bytes as they are) with the token. */
   post(path: string, body: unknown): Promise<Response>;
   query(sql: string): Promise<Record<string, unknown>[]>;
   /** Polls until `accept` likes the rows (WAL tables apply commits asynchronously). */
@@ -37,7 +37,7 @@ export async function startTestCollector(configLines: string[], token: string): 
       fetch(`${running.url}${path}`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-        body: typeof body === 'string' ? body : JSON.stringify(body),
+        body: typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body),
       }),
     query,
     async waitFor(sql, accept, timeoutMs = 10_000) {
