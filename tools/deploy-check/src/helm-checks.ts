@@ -40,6 +40,11 @@ export function containerOf(objects: K8sObject[], kind: string, nameSuffix: stri
   return c;
 }
 
+/** The collector runs as a StatefulSet or, in daemonset mode, as a DaemonSet. */
+export function collectorKindOf(objects: K8sObject[]): 'StatefulSet' | 'DaemonSet' {
+  return objects.some((o) => o.kind === 'DaemonSet' && o.metadata.name.endsWith('-collector')) ? 'DaemonSet' : 'StatefulSet';
+}
+
 const envNames = (c: Container) => (c.env ?? []).map((e) => e.name);
 const envValue = (c: Container, name: string) => c.env?.find((e) => e.name === name)?.value;
 
@@ -81,7 +86,7 @@ export function checkPorts(objects: K8sObject[]): string[] {
       if (ports.get(name) !== port) problems.push(`QuestDB port ${name} is ${ports.get(name)}, server.conf listens on ${port}`);
     }
   }
-  const collectorKind = objects.some((o) => o.kind === 'DaemonSet' && o.metadata.name.endsWith('-collector')) ? 'DaemonSet' : 'StatefulSet';
+  const collectorKind = collectorKindOf(objects);
   const collector = containerOf(objects, collectorKind, '-collector', 'collector');
   const http = collector.ports?.find((p) => p.name === 'http')?.containerPort;
   if (String(http) !== envValue(collector, 'COLLECTOR_PORT')) {
@@ -122,7 +127,7 @@ export function checkProbes(objects: K8sObject[]): string[] {
       }
     }
   }
-  const collectorKind = objects.some((o) => o.kind === 'DaemonSet' && o.metadata.name.endsWith('-collector')) ? 'DaemonSet' : 'StatefulSet';
+  const collectorKind = collectorKindOf(objects);
   const collector = containerOf(objects, collectorKind, '-collector', 'collector');
   if (collector.readinessProbe?.httpGet?.path !== '/health/ready') problems.push('collector readiness must come from /health/ready');
   if (collector.livenessProbe?.httpGet?.path !== '/health/live') problems.push('collector liveness must come from /health/live');
@@ -145,16 +150,14 @@ export function checkMounts(objects: K8sObject[]): string[] {
         if (cm) {
           const data = configMaps.get(cm.name);
           if (!data) problems.push(`${workload.metadata.name}: volume ${m.name} uses ConfigMap ${cm.name}, which the chart does not render`);
+          // A subPath mount names one key; otherwise the listed items (all keys when none are listed).
           const keys = m.subPath ? [m.subPath] : (cm.items ?? []).map((i) => i.key);
-          for (const key of m.subPath && cm.items ? [] : keys) {
-            if (data && data[key] === undefined) problems.push(`${workload.metadata.name}: ConfigMap ${cm.name} has no key ${key}`);
-          }
-          for (const item of cm.items ?? []) if (data && data[item.key] === undefined) problems.push(`${workload.metadata.name}: ConfigMap ${cm.name} has no key ${item.key}`);
+          for (const key of keys) if (data && data[key] === undefined) problems.push(`${workload.metadata.name}: ConfigMap ${cm.name} has no key ${key}`);
         }
       }
     }
   }
-  const collectorKind = objects.some((o) => o.kind === 'DaemonSet' && o.metadata.name.endsWith('-collector')) ? 'DaemonSet' : 'StatefulSet';
+  const collectorKind = collectorKindOf(objects);
   const collector = containerOf(objects, collectorKind, '-collector', 'collector');
   const mounted = (path: string | undefined) => path !== undefined && (collector.volumeMounts ?? []).some((m) => path === m.mountPath || path.startsWith(`${m.mountPath}/`));
   for (const v of ['COLLECTOR_SPOOL_DIR', 'COLLECTOR_CONFIG']) {

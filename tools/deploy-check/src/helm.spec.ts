@@ -7,7 +7,7 @@ import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { filledEnv, rawCompose } from './compose-file';
 import { interpolateDocument } from './compose-interpolation';
 import { HelmError, KUBE_VERSION, find, lintChart, podSpec, renderChart, venvTool, type K8sObject, type RenderOptions } from './helm-chart';
-import { checkAppEnv, checkGrafanaEnv, checkMounts, checkPorts, checkProbes, checkSecretRefs, checkSecurity, checkVersions, containerOf } from './helm-checks';
+import { checkAppEnv, checkGrafanaEnv, collectorKindOf, checkMounts, checkPorts, checkProbes, checkSecretRefs, checkSecurity, checkVersions, containerOf } from './helm-checks';
 
 // The Helm chart (deploy/helm/tradewatch), checked offline: helm lint and helm template with the
 // default and production values and the other modes, every rendered object validated against
@@ -119,7 +119,7 @@ describe('Helm chart deploy/helm/tradewatch', () => {
     });
 
     it('gives the apps only variables they read, and Grafana every variable its provisioning expands', () => {
-      const apps = APPS.map((a) => (a.app === 'collector' && name === 'daemonset' ? { ...a, kind: 'DaemonSet' } : a));
+      const apps = APPS.map((a) => (a.app === 'collector' ? { ...a, kind: collectorKindOf(objects) } : a));
       expect(checkAppEnv(objects, apps)).toEqual([]);
       expect(checkGrafanaEnv(objects)).toEqual([]);
     });
@@ -207,8 +207,8 @@ describe('Helm chart deploy/helm/tradewatch', () => {
 
     it('gives the collector time to drain its spool on termination', () => {
       for (const name of rendered.keys()) {
-        const kind = name === 'daemonset' ? 'DaemonSet' : 'StatefulSet';
-        const grace = podSpec(find(rendered.get(name) ?? [], kind, '-collector')).terminationGracePeriodSeconds ?? 30;
+        const objects = rendered.get(name) ?? [];
+        const grace = podSpec(find(objects, collectorKindOf(objects), '-collector')).terminationGracePeriodSeconds ?? 30;
         // The collector's default drain timeout is 10 s (shutdown.drainTimeoutMs).
         expect(grace).toBeGreaterThanOrEqual(30);
       }
