@@ -3,7 +3,7 @@
  * data gap and a drawdown (and a CPU spike too young to fire); exactly the matching rules fire.
  * Then overwrite the same rows with healthy values (dedup upsert) and every rule is normal again.
  */
-import type { DaemonMetricsRow, ExchangeApiCallsRow, ExchangeStatusRow, PipelineMetricsRow, TradingMetricsRow } from '@tradewatch/models';
+import type { CollectorHeartbeatRow, DaemonMetricsRow, ExchangeApiCallsRow, ExchangeStatusRow, PipelineMetricsRow, TradingMetricsRow } from '@tradewatch/models';
 import { MetricsClient } from '@tradewatch/questdb-client';
 import { questDbUrl, uniqueName } from '@tradewatch/questdb-client/testing';
 import { waitForWalApplied } from '../seed/seed';
@@ -90,6 +90,16 @@ async function writeApiCalls(client: MetricsClient): Promise<void> {
   await waitForWalApplied(client, ['exchange_api_calls'], 60_000);
 }
 
+/** A collector's heartbeat every 10 s over 20 minutes, so the heartbeat rule has rows of this test's own. */
+async function writeHeartbeats(client: MetricsClient): Promise<void> {
+  const rows: CollectorHeartbeatRow[] = times.map((t) => ({
+    timestamp: t * 1000, collector: `${id}-collector`, env: 'dev', spool_backlog_rows: 0, spool_backlog_bytes: 0, oldest_unshipped_age_seconds: 0, sources_silent: 0,
+  }));
+  await client.write('collector_heartbeat', rows);
+  await client.flush();
+  await waitForWalApplied(client, ['collector_heartbeat'], 60_000);
+}
+
 /** The instances about this test's hosts and strategy, as `rule uid {labels}` per state. */
 function mine(instances: AlertInstance[]) {
   const ours = instances.filter((i) => Object.values(host).includes(i.labels['host'] ?? '') || i.labels['strategy'] === strategy);
@@ -132,6 +142,8 @@ describe('alerts-check dry run', () => {
   it('every alert query returns a time series frame (format 0: time, labels, one value) on the real QuestDB', async () => {
     await write(client, true);
     await writeApiCalls(client);
+    // Without rows of its own the heartbeat query depended on other test files having written some.
+    await writeHeartbeats(client);
     const problems: string[] = [];
     for (const rule of RULE_GROUPS.flatMap((g) => g.rules)) {
       const fromMs = now - rule.windowSeconds * 1000;
