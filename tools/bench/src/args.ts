@@ -41,7 +41,8 @@ output), runs the benchmarks, prints a Markdown report and writes it to docs/ben
   --rows <n>            writer: rows per run (default 200000)
   --rounds <n>          writer: measured rounds, variants interleaved in each (default 3)
   --loads <list>        HTTP ingest: clients x rows per request, comma-separated; each load runs
-                        against QuestDB alone (pre-encoded ILP) and then the collector (JSON)
+                        against QuestDB alone (pre-encoded ILP) and then the collector (JSON);
+                        the first also against the collector's daemon route
                         (default 8x1000,32x1000,8x5000)
   --duration <s>        HTTP ingest: measured seconds per run (default 15)
   --warmup <s>          HTTP ingest: seconds before measuring (default 5)

@@ -1,4 +1,4 @@
-import { CORE_DATA_TYPES, DEFAULT_EXCHANGES, formatIsoMicros, type EpochMicros, type PipelineMetricsRow } from '@tradewatch/models';
+import { CORE_DATA_TYPES, DEFAULT_EXCHANGES, formatIsoMicros, type EpochMicros, type RowInput, type PipelineMetricsRow } from '@tradewatch/models';
 import { textEncoder } from '@tradewatch/questdb-client';
 
 /**
@@ -10,6 +10,8 @@ export const SERIES = DEFAULT_EXCHANGES.flatMap((exchange) =>
   Array.from({ length: 84 }, (_, s) => `BENCH${s}/USDT:USDT`).flatMap((symbol) => CORE_DATA_TYPES.map((dataType) => ({ exchange, symbol, dataType }))),
 );
 export const BENCH_HOST = 'bench-1';
+/** Counts the load rows of pipeline_metrics in QuestDB (the freshness probes have a host of their own). */
+const PIPELINE_STORED_SQL = `SELECT count() n FROM pipeline_metrics WHERE host = '${BENCH_HOST}'`;
 
 function seriesRow(i: number, timestamp: EpochMicros): PipelineMetricsRow {
   const s = SERIES[i % SERIES.length];
@@ -41,6 +43,7 @@ export function pipelineRows(count: number, endMicros: EpochMicros): PipelineMet
  * that the load generator spends little CPU (it shares the machine with the collector).
  */
 export class PipelineBodies implements BodyFactory {
+  readonly storedRowsSql = PIPELINE_STORED_SQL;
   private readonly tails: string[];
 
   constructor(readonly rowsPerBody: number) {
@@ -66,7 +69,72 @@ export class PipelineBodies implements BodyFactory {
 /** Request bodies of a load: `body(timestamp)` gives one body of `rowsPerBody` rows with fresh timestamps. */
 export interface BodyFactory {
   readonly rowsPerBody: number;
+  /** A query (`SELECT count() n …`) counting the load's rows in QuestDB: every acknowledged one must be there. */
+  readonly storedRowsSql: string;
   body(timestamp: EpochMicros): string;
+}
+
+/** The daemons of the daemon_metrics load: 1,000 (host, env) series, so that counter continuity has many series to keep. */
+export const DAEMON_HOSTS = Array.from({ length: 1_000 }, (_, h) => `daemon-${h}`);
+/** When the load's daemons started: an hour before this process. Their uptime and counters count from it. */
+const DAEMONS_STARTED: EpochMicros = Date.now() * 1000 - 3_600_000_000;
+
+/** The fields of a daemon's status sample that do not change with time (realistic, varied per host), as a client sends them. */
+function daemonStatics(h: number, startedAt: EpochMicros): Omit<RowInput<'daemon_metrics'>, 'timestamp' | 'host' | 'env' | 'fetch_count' | 'error_count' | 'liquidation_count' | 'uptime_seconds'> {
+  const failed = h % 10 === 3;
+  return {
+    running: h % 97 !== 5,
+    memory_rss_bytes: 150_000_000 + ((h * 7919) % 400) * 1_000_000,
+    cpu_percent: 1 + ((h * 31) % 900) / 10,
+    parquet_bytes: 1_000_000_000 + h * 12_345_678,
+    last_error: failed ? `okx: fetch timed out after 10000 ms (attempt ${1 + (h % 5)})` : null,
+    last_error_at: failed ? formatIsoMicros(startedAt) : null,
+  };
+}
+
+/**
+ * JSON request bodies for POST /v1/metrics/daemon: status samples of the DAEMON_HOSTS, one
+ * timestamp per round of the hosts (like PipelineBodies). The counters are functions of the
+ * sample's time since `startedAt`, at a rate of the host's own, so they never go down in any
+ * host's series whatever order the batches arrive in (counter continuity, docs/product.md §3).
+ * Everything but the timestamp and the counters is pre-serialised.
+ */
+export class DaemonBodies implements BodyFactory {
+  readonly storedRowsSql = `SELECT count() n FROM daemon_metrics WHERE host LIKE 'daemon-%'`;
+  private readonly heads: string[];
+  private readonly tails: string[];
+
+  constructor(
+    readonly rowsPerBody: number,
+    private readonly startedAt: EpochMicros = DAEMONS_STARTED,
+  ) {
+    const hosts = DAEMON_HOSTS.slice(0, rowsPerBody);
+    this.heads = hosts.map((host) => `,"host":"${host}","env":"prod","fetch_count":`);
+    // The static fields' JSON without its opening brace.
+    this.tails = hosts.map((_, h) => `,${JSON.stringify(daemonStatics(h, startedAt)).slice(1)}`);
+  }
+
+  /** A body whose rows have `timestamp`, plus one microsecond per full round of the hosts. */
+  body(timestamp: EpochMicros): string {
+    const parts: string[] = [];
+    const n = DAEMON_HOSTS.length;
+    // What every host's row of one round shares: the timestamp and the uptime (all started at once).
+    let head = '';
+    let seconds = 0;
+    for (let i = 0; i < this.rowsPerBody; i++) {
+      const h = i % n;
+      if (h === 0) {
+        const t = timestamp + i / n;
+        seconds = Math.max(0, t - this.startedAt) / 1e6;
+        head = `{"timestamp":"${formatIsoMicros(t)}","uptime_seconds":${seconds}`;
+      }
+      const fetches = Math.floor(seconds * (20 + (h % 80)));
+      const errors = Math.floor(seconds / (30 + (h % 90)));
+      const liquidations = Math.floor((seconds * (h % 7)) / 10);
+      parts.push(`${head}${this.heads[h]}${fetches},"error_count":${errors},"liquidation_count":${liquidations}${this.tails[h]}`);
+    }
+    return `[${parts.join(',')}]`;
+  }
 }
 
 /**
@@ -76,6 +144,7 @@ export interface BodyFactory {
  * them (post with `precision=u`): for the collector's `POST /write`.
  */
 export class IlpBodies implements BodyFactory {
+  readonly storedRowsSql = PIPELINE_STORED_SQL;
   private readonly heads: string[];
   private readonly end: string;
 

@@ -1,7 +1,7 @@
 import { cpus } from 'node:os';
 import { Pool } from 'undici';
 import { MetricsClient } from '@tradewatch/questdb-client';
-import { BENCH_HOST, type BodyFactory } from './bench-rows';
+import type { BodyFactory } from './bench-rows';
 import { Clock, FreshnessProbes, type FreshnessResult } from './freshness';
 import { machineCpuPercent, ProcessMonitor, sampleMachineCpu, type MachineCpuSample, type ProcessUsage } from './proc-stats';
 import { percentile } from './stats';
@@ -170,7 +170,7 @@ export async function benchIngest(o: IngestOptions): Promise<IngestResult> {
   }
   const loadEnded = performance.now();
   await pool.close();
-  const storedRows = await waitForStored(o.questDbUrl, totalAcked, o.log);
+  const storedRows = await waitForStored(o.questDbUrl, bodies.storedRowsSql, totalAcked, o.log);
   const catchUpSeconds = (performance.now() - loadEnded) / 1000;
   const freshness = await probes?.finish();
   const none: ProcessUsage = { cpuPercent: Number.NaN, cpuSeconds: Number.NaN, peakRssBytes: Number.NaN, endRssBytes: Number.NaN };
@@ -203,13 +203,13 @@ export async function benchIngest(o: IngestOptions): Promise<IngestResult> {
   };
 }
 
-/** Waits (up to 2 minutes) until QuestDB holds every acknowledged load row; returns what it holds. */
-async function waitForStored(questDbUrl: string, expected: number, log: (line: string) => void): Promise<number> {
+/** Waits (up to 2 minutes) until QuestDB holds every acknowledged load row (counted by `countSql`); returns what it holds. */
+async function waitForStored(questDbUrl: string, countSql: string, expected: number, log: (line: string) => void): Promise<number> {
   const client = await MetricsClient.connect({ url: questDbUrl });
   try {
     const deadline = Date.now() + 120_000;
     for (;;) {
-      const { rows } = await client.query<{ n: number }>(`SELECT count() n FROM pipeline_metrics WHERE host = '${BENCH_HOST}'`);
+      const { rows } = await client.query<{ n: number }>(countSql);
       const n = Number(rows[0]?.n ?? 0);
       if (n >= expected || Date.now() > deadline) {
         if (n < expected) log(`only ${n} of ${expected} acknowledged rows in QuestDB after 2 minutes`);

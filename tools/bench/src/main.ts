@@ -14,7 +14,7 @@ import { benchDashboards } from '../dashboards';
 import { parseBenchArgs, USAGE, type BenchArgs } from './args';
 import { buildCollector, startCollector, type CollectorProcess } from './collector-process';
 import { readCpuProfile, topSelfTime } from './cpu-profile';
-import { IlpBodies, PipelineBodies } from './bench-rows';
+import { DaemonBodies, IlpBodies, PipelineBodies } from './bench-rows';
 import { benchIngest, measureIdleCpu, type IngestTarget } from './ingest-bench';
 import { benchStages } from './stage-bench';
 import { DisconnectProbe } from './disconnect';
@@ -99,7 +99,14 @@ async function run(args: BenchArgs): Promise<BenchReport> {
       const idleCpuPercent = { questdb: questDbIdle, collector: collectorIdle };
       const common = { questDbUrl: url, questDbPid: questdb.pid, durationSeconds: args.durationSeconds, warmupSeconds: args.warmupSeconds, idleCpuPercent, log };
       const questDbIlp = (rows: number): IngestTarget => ({ url, path: '/write?precision=n', contentType: 'text/plain; charset=utf-8', okStatus: 204, bodies: new IlpBodies(rows) });
-      const collectorJson = (rows: number): IngestTarget => ({ url: collector?.url ?? '', path: '/v1/metrics/pipeline', contentType: 'application/json', okStatus: 202, bodies: new PipelineBodies(rows) });
+      // The collector's JSON route of a table: pipeline (every load) or daemon (the first load, with counter continuity).
+      const collectorJson = (rows: number, route: 'pipeline' | 'daemon' = 'pipeline'): IngestTarget => ({
+        url: collector?.url ?? '',
+        path: `/v1/metrics/${route}`,
+        contentType: 'application/json',
+        okStatus: 202,
+        bodies: route === 'daemon' ? new DaemonBodies(rows) : new PipelineBodies(rows),
+      });
       try {
         report.ingest = [];
         for (const load of args.loads) {
@@ -112,6 +119,10 @@ async function run(args: BenchArgs): Promise<BenchReport> {
           const viaCollector = await benchIngest({ ...common, clients: load.clients, collectorPid: collector.pid, target: collectorJson(load.rows) });
           report.ingest.push({ load, alone, collector: viaCollector });
           if (report.ingest.length === 1) {
+            // The daemon route at the same load: its counter-continuity check must not cost much throughput.
+            await truncateAll(url);
+            log(`collector daemon route: ${load.clients} clients × ${load.rows}-row JSON batches of daemon_metrics`);
+            report.ingest[0].daemon = await benchIngest({ ...common, clients: load.clients, collectorPid: collector.pid, target: collectorJson(load.rows, 'daemon') });
             // What the 1-minute rollups cost QuestDB at this load: the same run without them.
             await truncateAll(url);
             await dropRollups(url);
