@@ -49,7 +49,7 @@ describe('loadConfig', () => {
 host: collector-1
 env: staging
 validation: { maxFutureSkewMs: 1000, exchanges: [binance, okx, kraken] }
-spool: { dir: /var/spool/tradewatch, maxBytes: 2097152 }
+spool: { dir: /var/spool/tradewatch, maxBytes: 2097152, lingerMs: 100 }
 daemons:
   intervalMs: 10000
   targets:
@@ -68,7 +68,7 @@ pipeline: { cadencesMs: { oi: 60000 }, tolerance: 2 }
     const c = loadConfig({ COLLECTOR_CONFIG: path });
     expect(c.service).toMatchObject({ host: 'collector-1', env: 'staging' });
     expect(c.service.validation).toMatchObject({ maxFutureSkewMs: 1000, exchanges: ['binance', 'okx', 'kraken'] });
-    expect(c.spool).toEqual({ dir: '/var/spool/tradewatch', maxBytes: 2097152 });
+    expect(c.spool).toEqual({ dir: '/var/spool/tradewatch', maxBytes: 2097152, lingerMs: 100 });
     expect(c.service.daemons.targets).toEqual([{ url: 'http://10.0.0.5:8000/status', host: 'pipeline-a' }]);
     expect(c.service.exchanges.probes.map((p) => p.exchange)).toEqual(['binance', 'okx', 'kraken']);
     expect(c.service.pipeline.cadencesMs).toEqual({ oi: 60_000, funding: 3_600_000, liquidation: 120_000 });

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { DEFAULT_LINGER_MS } from '@tradewatch/questdb-client';
 import {
   DEFAULT_VALIDATION_OPTIONS,
   ENVIRONMENTS,
@@ -73,6 +74,8 @@ const fileSchema = z.strictObject({
     .strictObject({
       dir: z.string().min(1).optional(),
       maxBytes: z.number().int().min(1024 * 1024).default(1024 * 1024 * 1024),
+      /** Least time between two shipping rounds while less than a full request waits (QuestDB prefers few large transactions). */
+      lingerMs: z.number().int().min(0).max(5_000).default(DEFAULT_LINGER_MS),
     })
     .prefault({}),
   questdb: z
@@ -107,7 +110,7 @@ export interface CollectorConfig {
    * on loopback, else the ingest and scrape tokens together.
    */
   http: { port: number; bind: string; tokens: string[]; scrapeTokens: string[] | undefined; maxBodyBytes: number };
-  spool: { dir: string; maxBytes: number };
+  spool: { dir: string; maxBytes: number; lingerMs: number };
   demo: boolean;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
   shutdown: { drainTimeoutMs: number };
@@ -194,7 +197,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): CollectorConfi
       scrapeTokens: isLoopback(vars.COLLECTOR_BIND) ? undefined : [...vars.COLLECTOR_TOKENS, ...vars.COLLECTOR_SCRAPE_TOKENS],
       maxBodyBytes: file.limits.maxBodyBytes,
     },
-    spool: { dir: vars.COLLECTOR_SPOOL_DIR ?? file.spool.dir ?? '.data/spool', maxBytes: file.spool.maxBytes },
+    spool: { dir: vars.COLLECTOR_SPOOL_DIR ?? file.spool.dir ?? '.data/spool', maxBytes: file.spool.maxBytes, lingerMs: file.spool.lingerMs },
     demo: vars.COLLECTOR_DEMO,
     logLevel: vars.LOG_LEVEL,
     shutdown: file.shutdown,

@@ -32,6 +32,7 @@ export async function createSink(config: CollectorConfig, metrics: CollectorMetr
     dir,
     connection: { url: config.questdb.url, user: config.questdb.user, password: config.questdb.password },
     maxBytes: config.spool.maxBytes,
+    lingerMs: config.spool.lingerMs,
     onEvent: (event) => {
       if (event.type === 'shipped') metrics.flushed(event.table as TableName, event.rows, event.seconds);
       if (event.type === 'dead_letter') deadLetterRows.inc({ table: event.table }, event.rows);

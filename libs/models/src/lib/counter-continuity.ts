@@ -81,7 +81,12 @@ export class CounterContinuity {
   /** host → env → series: two lookups, no key string per row. */
   private readonly series = new Map<string, Map<string, Series>>();
 
-  constructor(private readonly historyPerSeries = 1024) {}
+  /**
+   * 64 samples per series (up to twice that between trims): minutes of history at a daemon's
+   * cadence, for late rows; it bounds memory (each sample is a stored row) at about 50 MB for
+   * 1,000 daemons.
+   */
+  constructor(private readonly historyPerSeries = 64) {}
 
   /** The query for the newest stored sample of every (host, env): what `seed` takes after a restart. */
   static readonly LATEST_SQL = `SELECT ${['timestamp', 'host', 'env', 'uptime_seconds', ...COUNTERS].join(', ')} FROM daemon_metrics LATEST ON timestamp PARTITION BY host, env`;

@@ -4,6 +4,24 @@ import { SeriesLimitError } from '../errors';
 import { gaugeSpecs, labelColumns, seriesColumns, type GaugeSpec } from './gauge-specs';
 
 type AnyRow = Record<string, unknown>;
+interface Series {
+  row: AnyRow;
+  seenAt: number;
+}
+
+/** The series' key: its SYMBOL columns' values, NUL-separated (a missing one reads "undefined"). */
+function seriesKey(columns: readonly string[], item: AnyRow): string {
+  if (columns.length === 0) return '';
+  let key = String(item[columns[0]]);
+  for (let i = 1; i < columns.length; i++) key += '\u0000' + String(item[columns[i]]);
+  return key;
+}
+
+/** Whether every key column has a value (items without one create no series). */
+function hasKey(columns: readonly string[], item: AnyRow): boolean {
+  for (let i = 0; i < columns.length; i++) if (item[columns[i]] === undefined || item[columns[i]] === null) return false;
+  return true;
+}
 
 /** Bounds on the series a client can make the collector hold (memory, `/metrics` size). */
 export interface SeriesLimits {
@@ -23,9 +41,8 @@ export const DEFAULT_SERIES_LIMITS: SeriesLimits = { maxNewSeriesPerRequest: 5_0
  * only in a high-cardinality label (`symbol`) are combined per `GaugeSpec.aggregate`.
  */
 export class LatestValues {
-  private readonly latest = new Map<TableName, Map<string, AnyRow>>(TABLE_NAMES.map((t) => [t, new Map()]));
-  /** When each series was last observed (collector clock, ms), for forgetting silent ones. */
-  private readonly seenAt = new Map<TableName, Map<string, number>>(TABLE_NAMES.map((t) => [t, new Map()]));
+  /** Per table, the series by key: its latest row and when it was last observed (collector clock, ms), for forgetting silent ones. */
+  private readonly series = new Map<TableName, Map<string, Series>>(TABLE_NAMES.map((t) => [t, new Map()]));
   private readonly refused: Counter<'table' | 'limit'>;
   private lastSweep = 0;
 
@@ -43,29 +60,29 @@ export class LatestValues {
     });
   }
 
-  private readonly keyColumns = new Map<TableName, string[]>(TABLE_NAMES.map((t) => [t, seriesColumns(t)]));
+  private readonly keyColumns = new Map<TableName, readonly string[]>(TABLE_NAMES.map((t) => [t, seriesColumns(t)]));
 
-  private keyOf(table: TableName, item: AnyRow): string {
-    return (this.keyColumns.get(table) ?? []).map((k) => String(item[k])).join('\u0000');
-  }
-
+  /** On the ingest path of every row: one Map entry per series, updated in place; no allocation per row beyond the key. */
   observe<T extends TableName>(table: T, rows: readonly Row<T>[]): void {
-    const store = this.latest.get(table);
-    const seen = this.seenAt.get(table);
-    if (!store || !seen) return;
+    const store = this.series.get(table);
+    const columns = this.keyColumns.get(table);
+    if (!store || !columns) return;
     const now = this.now();
     for (const row of rows as readonly AnyRow[]) {
-      const key = this.keyOf(table, row);
-      const prev = store.get(key);
-      if (!prev || (row['timestamp'] as number) >= (prev['timestamp'] as number)) store.set(key, row);
-      seen.set(key, now);
+      const key = seriesKey(columns, row);
+      const held = store.get(key);
+      if (!held) store.set(key, { row, seenAt: now });
+      else {
+        if ((row['timestamp'] as number) >= (held.row['timestamp'] as number)) held.row = row;
+        held.seenAt = now;
+      }
     }
   }
 
   /** Series held for a table (after forgetting silent ones). */
   seriesCount(table: TableName): number {
     this.forgetSilent();
-    return this.latest.get(table)?.size ?? 0;
+    return this.series.get(table)?.size ?? 0;
   }
 
   /**
@@ -75,13 +92,13 @@ export class LatestValues {
    */
   admit(table: TableName, items: readonly object[]): void {
     this.forgetSilent();
-    const store = this.latest.get(table);
-    if (!store) return;
-    const columns = this.keyColumns.get(table) ?? [];
+    const store = this.series.get(table);
+    const columns = this.keyColumns.get(table);
+    if (!store || !columns) return;
     const fresh = new Set<string>();
     for (const item of items as readonly AnyRow[]) {
-      if (!columns.every((c) => item[c] !== undefined && item[c] !== null)) continue;
-      const key = this.keyOf(table, item);
+      if (!hasKey(columns, item)) continue;
+      const key = seriesKey(columns, item);
       if (!store.has(key)) fresh.add(key);
     }
     const { maxNewSeriesPerRequest, maxSeriesPerTable, forgetSeriesAfterMs } = this.limits;
@@ -104,14 +121,8 @@ export class LatestValues {
     if (now - this.lastSweep < 1_000) return;
     this.lastSweep = now;
     const oldest = now - this.limits.forgetSeriesAfterMs;
-    for (const [table, seen] of this.seenAt) {
-      const store = this.latest.get(table);
-      for (const [key, at] of seen) {
-        if (at < oldest) {
-          seen.delete(key);
-          store?.delete(key);
-        }
-      }
+    for (const store of this.series.values()) {
+      for (const [key, held] of store) if (held.seenAt < oldest) store.delete(key);
     }
   }
 
@@ -120,7 +131,7 @@ export class LatestValues {
     this.forgetSilent();
     const labelNames = labelColumns(spec.table);
     const groups = new Map<string, { labels: Record<string, string>; value: number }>();
-    for (const row of this.latest.get(spec.table)?.values() ?? []) {
+    for (const { row } of this.series.get(spec.table)?.values() ?? []) {
       const raw = row[spec.column];
       if (raw === null || raw === undefined) continue;
       const v = Number(raw) * spec.scale;

@@ -53,7 +53,7 @@ describe('spool shipping with a fake sender', () => {
     events = [];
   });
   afterEach(() => rm(dir, { recursive: true, force: true }));
-  const open = (options: { maxRequestRows?: number; maxRequestBytes?: number } = {}) =>
+  const open = (options: { maxRequestRows?: number; maxRequestBytes?: number; lingerMs?: number } = {}) =>
     SpoolSink.open({ dir, connection: { url: 'http://127.0.0.1:1' }, sender, backoff: { baseMs: 1, maxMs: 5 }, onEvent: (e) => events.push(e), ...options });
   const deadLetters = async () => (await readFile(join(dir, 'dead-letters.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as unknown);
 
@@ -180,5 +180,49 @@ describe('spool shipping with a fake sender', () => {
     const sink = await open();
     await expect(open()).rejects.toMatchObject({ code: 'spool_locked' });
     await sink.close();
+  });
+  describe('lingering between rounds (few large transactions for QuestDB)', () => {
+    const until = async (done: () => boolean, ms = 5_000) => {
+      const deadline = performance.now() + ms;
+      while (!done()) {
+        if (performance.now() > deadline) throw new Error('timed out');
+        await new Promise((r) => setTimeout(r, 5));
+      }
+    };
+
+    it('the first row after a quiet spell goes at once; what follows within the linger goes in one request after it', async () => {
+      const sink = await open({ lingerMs: 2_000 });
+      const started = performance.now();
+      await sink.append('daemon_metrics', daemon('first'));
+      await until(() => sender.requests.length === 1);
+      const firstAfter = performance.now() - started;
+      // One append (and fsync) at a time: without lingering each would be its own round.
+      for (const h of ['a', 'b', 'c', 'd']) await sink.append('daemon_metrics', daemon(h));
+      await new Promise((r) => setTimeout(r, 300));
+      expect(sender.requests).toHaveLength(1);
+      await until(() => sender.requests.length === 2);
+      const secondAfter = performance.now() - started;
+      await sink.close();
+      expect(sender.requests.map((r) => r.markers.join(''))).toEqual(['first', 'abcd']);
+      expect(firstAfter).toBeLessThan(1_500);
+      expect(secondAfter).toBeGreaterThanOrEqual(1_900);
+    });
+
+    it('does not linger while a full request waits, nor when drained', async () => {
+      const sink = await open({ lingerMs: 5_000, maxRequestRows: 10 });
+      await sink.append('daemon_metrics', daemon('first'));
+      await until(() => sender.requests.length === 1);
+      const started = performance.now();
+      await sink.append('daemon_metrics', daemon('full', 10));
+      await until(() => sender.requests.length === 2);
+      const fullAfter = performance.now() - started;
+      await sink.append('daemon_metrics', daemon('x'));
+      await expect(sink.drain(2_500)).resolves.toBe(true);
+      const drainedAfter = performance.now() - started;
+      await sink.close();
+      expect(sender.requests.map((r) => r.markers.join(''))).toEqual(['first', 'full'.repeat(10), 'x']);
+      expect(fullAfter).toBeLessThan(2_500);
+      expect(drainedAfter).toBeLessThan(4_000);
+    });
   });
 });

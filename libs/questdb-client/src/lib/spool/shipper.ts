@@ -23,6 +23,13 @@ export interface ShipperOptions {
   maxRequestBytes: number;
   /** Bytes of spool read per round (default 8 MiB). */
   readBytes: number;
+  /**
+   * Least time between the starts of two rounds while fewer than `maxRequestRows` rows wait
+   * (default 400 ms). Each request is a WAL transaction in QuestDB, and each transaction makes it
+   * refresh the rollups' current buckets from the raw table: a few large transactions cost it a
+   * fraction of many small ones. A row after a quiet spell is shipped at once.
+   */
+  lingerMs: number;
   /** Wait between attempts while QuestDB is unreachable (default 100 ms doubling to 10 s, with jitter). */
   backoff: Pick<BackoffOptions, 'baseMs' | 'maxMs'>;
 }
@@ -79,6 +86,14 @@ export class Shipper {
   private loop: Promise<void> | undefined;
   private wakeUp: (() => void) | undefined;
   private woken = false;
+  /** Set by `hurry` (a drain): no lingering until the spool is shipped. */
+  private hurried = false;
+  /** Wakes a lingering round (appends, hurry, stop). */
+  private lingerWakeUp: (() => void) | undefined;
+  /** When the last round was read (performance.now()). */
+  private lastRoundAt = Number.NEGATIVE_INFINITY;
+  /** Rows of the rounds read and not yet committed (in flight, or read ahead). */
+  private roundRows = 0;
   /** Append time of the first record of each round read and not yet committed, in order. */
   private readonly roundStarts: { end: number; appendedAtMs: number }[] = [];
   private readonly encoders = new Map<TableName, BytesEncoder>();
@@ -105,6 +120,13 @@ export class Shipper {
   wake(): void {
     this.woken = true;
     this.wakeUp?.();
+    this.lingerWakeUp?.();
+  }
+
+  /** Ships what is spooled without lingering (a drain, a shutdown). */
+  hurry(): void {
+    this.hurried = true;
+    this.wake();
   }
 
   noteAppended(rows: number, appendedAtMs: number): void {
@@ -115,7 +137,7 @@ export class Shipper {
   /** Finishes the request under way (its result is kept) and stops. */
   async stop(): Promise<void> {
     this.stopping = true;
-    this.wake();
+    this.hurry();
     await this.loop;
   }
 
@@ -130,16 +152,17 @@ export class Shipper {
           if (!next) {
             if (this.committed >= this.log.end) {
               this.oldestAppendedAtMs = undefined;
+              this.hurried = false;
               await this.pause(1_000);
               continue;
             }
-            next = this.readRound(this.committed);
+            next = this.lingerThenRead(this.committed);
           }
           round = await next;
           next = undefined;
         }
         if (!next && round.end < this.log.end) {
-          next = this.readRound(round.end);
+          next = this.lingerThenRead(round.end);
           // Awaited when its turn comes; until then a failure must not count as unhandled.
           next.catch(() => undefined);
         }
@@ -173,13 +196,7 @@ export class Shipper {
       this.woken = false;
       return;
     }
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      this.wakeUp = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-    });
+    await sleep(ms, (wake) => (this.wakeUp = wake));
     this.wakeUp = undefined;
     this.woken = false;
   }
@@ -188,6 +205,21 @@ export class Shipper {
     let encode = this.encoders.get(table);
     if (!encode) this.encoders.set(table, (encode = bytesEncoder(table)));
     return encode;
+  }
+
+  /** Waits out `lingerMs` since the last round unless a full request is waiting, then reads the next round. */
+  private async lingerThenRead(from: number): Promise<Round> {
+    const { lingerMs, maxRequestRows } = this.options;
+    for (;;) {
+      const wait = this.lastRoundAt + lingerMs - performance.now();
+      if (wait <= 0 || this.hurried || this.stopping || this.unshippedRows - this.roundRows >= maxRequestRows) break;
+      await sleep(wait, (wake) => (this.lingerWakeUp = wake));
+      this.lingerWakeUp = undefined;
+    }
+    this.lastRoundAt = performance.now();
+    const round = await this.readRound(from);
+    this.roundRows += round.rows;
+    return round;
   }
 
   /** Reads the records from `from` on (up to `readBytes`) and groups them into requests. */
@@ -349,6 +381,7 @@ export class Shipper {
     await this.checkpoint.write(round.end);
     this.committed = round.end;
     this.unshippedRows = Math.max(0, this.unshippedRows - round.rows);
+    this.roundRows = Math.max(0, this.roundRows - round.rows);
     if (seconds > 0) {
       const rate = bytes / seconds;
       this.bytesPerSecond = this.bytesPerSecond === 0 ? rate : 0.7 * this.bytesPerSecond + 0.3 * rate;
@@ -358,6 +391,17 @@ export class Shipper {
     this.oldestAppendedAtMs = this.committed >= this.log.end ? undefined : (this.roundStarts[0]?.appendedAtMs ?? this.oldestAppendedAtMs);
     await this.log.deleteBefore(this.committed);
   }
+}
+
+/** Resolves after `ms`, or earlier when the function handed to `onWake` is called. */
+function sleep(ms: number, onWake: (wake: () => void) => void): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    onWake(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
 }
 
 /** How to retry a refused range: around the line QuestDB named (1-based, within the range), else in halves. */
