@@ -1,8 +1,9 @@
 import { TABLES, ValidationError, apiEventSchema, fetchEventSchema, tradingEventSchema, validateEvents, type Row, type TableName } from '@tradewatch/models';
 import { PayloadTooLargeError } from '../errors';
 import { IlpRejectedError } from '../ilp/ilp-errors';
-import { parseIlp, type IlpPrecision } from '../ilp/ilp-parser';
-import { ilpToRows, type IlpLineIssue } from '../ilp/ilp-rows';
+import type { IlpPrecision } from '../ilp/ilp-parser';
+import { readIlp } from '../ilp/ilp-reader';
+import type { IlpLineIssue } from '../ilp/ilp-rows';
 import type { ApiCallCollector } from '../api/api-call-collector';
 import type { PipelineCollector } from '../pipeline/pipeline-collector';
 import type { SeriesLimits } from '../metrics/latest-values';
@@ -82,14 +83,10 @@ export class IngestService {
    * the sink's error.
    */
   async lineProtocol(body: string, precision: IlpPrecision = 'n'): Promise<number> {
-    const parsed = parseIlp(body, precision);
-    const count = parsed.lines.length + parsed.errors.length;
+    const { batches, issues, count } = readIlp(body, precision, ILP_TABLES, () => Date.now() * 1000);
     if (count > this.limits.maxRowsPerRequest) {
       throw new PayloadTooLargeError(`${count} lines in one request; the limit is ${this.limits.maxRowsPerRequest}`, 'rows');
     }
-    const issues: IlpLineIssue[] = parsed.errors.map((e) => ({ line: e.line, column: e.column, message: e.message }));
-    const { batches, issues: typeIssues } = ilpToRows(parsed.lines, ILP_TABLES, () => Date.now() * 1000);
-    issues.push(...typeIssues);
     const valid: { table: TableName; rows: Row<TableName>[]; lines: number[] }[] = [];
     for (const batch of batches) {
       try {
