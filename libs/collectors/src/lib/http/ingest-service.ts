@@ -82,12 +82,24 @@ export class IngestService {
    * they are durable; throws IlpRejectedError naming every bad line, PayloadTooLargeError or
    * the sink's error.
    */
-  async lineProtocol(body: string, precision: IlpPrecision = 'n'): Promise<number> {
+  lineProtocol(body: string, precision: IlpPrecision = 'n'): Promise<number> {
+    // Read and validated before anything is awaited, so that neither the body nor the unvalidated
+    // rows stay alive while the spool syncs (they would outlive young-generation collections).
+    let valid: IlpValidBatch[];
+    try {
+      valid = this.validLines(body, precision);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return this.writeLines(valid);
+  }
+
+  private validLines(body: string, precision: IlpPrecision): IlpValidBatch[] {
     const { batches, issues, count } = readIlp(body, precision, ILP_TABLES, () => Date.now() * 1000);
     if (count > this.limits.maxRowsPerRequest) {
       throw new PayloadTooLargeError(`${count} lines in one request; the limit is ${this.limits.maxRowsPerRequest}`, 'rows');
     }
-    const valid: { table: TableName; rows: Row<TableName>[]; lines: number[] }[] = [];
+    const valid: IlpValidBatch[] = [];
     for (const batch of batches) {
       try {
         valid.push({ table: batch.table, rows: this.recorder.validate(batch.table, batch.rows), lines: batch.lines });
@@ -100,7 +112,10 @@ export class IngestService {
     for (const { table, rows } of valid) this.recorder.admitSeries(table, rows);
     // daemon_metrics first: its counter-continuity rule is the only one that can still refuse
     // at write time, and then nothing of the request has been written yet.
-    valid.sort((a, b) => Number(b.table === 'daemon_metrics') - Number(a.table === 'daemon_metrics'));
+    return valid.sort((a, b) => Number(b.table === 'daemon_metrics') - Number(a.table === 'daemon_metrics'));
+  }
+
+  private async writeLines(valid: readonly IlpValidBatch[]): Promise<number> {
     for (const { table, rows, lines } of valid) {
       try {
         await this.recorder.write(table, rows);
@@ -118,6 +133,13 @@ export class IngestService {
       throw new PayloadTooLargeError(`${n} rows in one request; the limit is ${this.limits.maxRowsPerRequest}`, 'rows');
     }
   }
+}
+
+/** Validated rows of one table of a line-protocol request, with their line numbers. */
+interface IlpValidBatch {
+  table: TableName;
+  rows: Row<TableName>[];
+  lines: number[];
 }
 
 /** A table's validation issues (row indexes of the batch) as line-protocol issues (line numbers). */

@@ -14,18 +14,30 @@ export interface IlpRead {
 
 interface ColumnInfo {
   name: string;
+  /** The name's character codes, to compare in place (cheaper than startsWith at an offset). */
+  codes: readonly number[];
   type: QuestDbType;
   index: number;
 }
 
 interface TableInfo {
   name: TableName;
+  codes: readonly number[];
   byName: ReadonlyMap<string, ColumnInfo>;
   /** The column met at each position of the previous line: the next line most likely has the same. */
   expected: (ColumnInfo | undefined)[];
   /** `seen[i] === stamp` when column i was given on the current line (a repeat makes the line slow). */
   seen: Int32Array;
   stamp: number;
+}
+
+const charCodes = (text: string) => Array.from(text, (_, i) => text.charCodeAt(i));
+
+/** Whether `codes` are the characters of `body` at `p`. */
+function matchesAt(body: string, p: number, codes: readonly number[]): boolean {
+  const n = codes.length;
+  for (let i = 0; i < n; i++) if (body.charCodeAt(p + i) !== codes[i]) return false;
+  return true;
 }
 
 const tableInfos = new WeakMap<IlpTables, Map<string, TableInfo>>();
@@ -37,8 +49,8 @@ function tablesInfo(tables: IlpTables): Map<string, TableInfo> {
     for (const name of tables) {
       const columns = Object.entries(TABLES[name].columns as Record<string, { type: QuestDbType }>)
         .filter(([column]) => column !== 'timestamp')
-        .map(([column, { type }], index) => ({ name: column, type, index }));
-      infos.set(name, { name, byName: new Map(columns.map((c) => [c.name, c])), expected: [], seen: new Int32Array(columns.length), stamp: 0 });
+        .map(([column, { type }], index) => ({ name: column, codes: charCodes(column), type, index }));
+      infos.set(name, { name, codes: charCodes(name), byName: new Map(columns.map((c) => [c.name, c])), expected: [], seen: new Int32Array(columns.length), stamp: 0 });
     }
     tableInfos.set(tables, infos);
   }
@@ -230,7 +242,7 @@ class IlpReader {
   private tableAt(start: number, stop: number): TableInfo | undefined {
     const { body } = this;
     const last = this.lastTable;
-    if (last !== undefined && body.startsWith(last.name, start)) {
+    if (last !== undefined && matchesAt(body, start, last.codes)) {
       const c = body.charCodeAt(start + last.name.length);
       if (c === COMMA || c === SPACE) return last;
     }
@@ -249,7 +261,7 @@ class IlpReader {
   private columnAt(table: TableInfo, p: number, stop: number, k: number): ColumnInfo {
     const { body } = this;
     const guess = table.expected[k];
-    if (guess !== undefined && body.startsWith(guess.name, p) && body.charCodeAt(p + guess.name.length) === EQUALS) return guess;
+    if (guess !== undefined && matchesAt(body, p, guess.codes) && body.charCodeAt(p + guess.codes.length) === EQUALS) return guess;
     let e = p;
     while (e < stop) {
       const c = body.charCodeAt(e);
@@ -331,17 +343,18 @@ function escapedLineEnd(body: string, start: number): number {
   return body.length;
 }
 
-const BOOLEAN_WORDS = new Map<string, boolean>([
-  ...['t', 'T', 'true', 'True', 'TRUE'].map((s) => [s, true] as const),
-  ...['f', 'F', 'false', 'False', 'FALSE'].map((s) => [s, false] as const),
-]);
+const TRUE_WORDS = ['t', 'T', 'true', 'True', 'TRUE'].map(charCodes);
+const FALSE_WORDS = ['f', 'F', 'false', 'False', 'FALSE'].map(charCodes);
 
+/** The boolean spelled in [p, e), compared in place; undefined when it is none. */
 function booleanAt(body: string, p: number, e: number): boolean | undefined {
   const n = e - p;
   if (n !== 1 && n !== 4 && n !== 5) return undefined;
   const c = body.charCodeAt(p);
-  if (c !== 116 && c !== 84 && c !== 102 && c !== 70) return undefined; // t T f F
-  return BOOLEAN_WORDS.get(body.slice(p, e));
+  const words = c === 116 || c === 84 ? TRUE_WORDS : c === 102 || c === 70 ? FALSE_WORDS : undefined; // t T / f F
+  if (words === undefined) return undefined;
+  for (const word of words) if (word.length === n && matchesAt(body, p, word)) return words === TRUE_WORDS;
+  return undefined;
 }
 
 /** `[+-]?digits` in [p, e) as an exact number (at most 16 digits, a safe integer); SLOW otherwise. */
