@@ -12,7 +12,7 @@ import {
 import type { MetricsClient, RowSink } from '@tradewatch/questdb-client';
 import type { RowOutput } from './collector';
 import type { CollectorMetrics } from './metrics/collector-metrics';
-import type { LatestValues } from './metrics/latest-values';
+import type { LatestValues, SeriesKeys } from './metrics/latest-values';
 
 /**
  * The one path every row takes, whether it came over HTTP or from a collector: the counter
@@ -46,15 +46,15 @@ export class RowRecorder implements RowOutput {
   /** Validates untrusted rows (one or an array), all or nothing, then records them. */
   async ingest<T extends TableName>(table: T, input: unknown): Promise<number> {
     const rows = this.validate(table, input);
-    this.admitSeries(table, rows);
+    const keys = this.admitSeries(table, rows);
     // Validated against the registry's ranges already: no range check again.
-    await this.store(table, rows, true);
+    await this.store(table, rows, true, keys);
     return rows.length;
   }
 
   /** Refuses (SeriesLimitError) items that would create more series of `table` than allowed. */
-  admitSeries(table: TableName, items: readonly object[]): void {
-    this.latest.admit(table, items);
+  admitSeries(table: TableName, items: readonly object[]): SeriesKeys | undefined {
+    return this.latest.admit(table, items);
   }
 
   /** Validates untrusted rows (one or an array), all or nothing, counting refusals; records nothing. */
@@ -83,30 +83,30 @@ export class RowRecorder implements RowOutput {
     await this.store(table, rows, reported);
   }
 
-  private async store<T extends TableName>(table: T, rows: readonly Row<T>[], reported: boolean): Promise<void> {
-    if (table === 'daemon_metrics') return this.writeDaemon(rows as readonly DaemonMetricsRow[], reported);
-    await this.append(table, rows, reported);
+  private async store<T extends TableName>(table: T, rows: readonly Row<T>[], reported: boolean, keys?: SeriesKeys): Promise<void> {
+    if (table === 'daemon_metrics') return this.writeDaemon(rows as readonly DaemonMetricsRow[], reported, keys);
+    await this.append(table, rows, reported, keys);
   }
 
   /**
    * Counter continuity is checked and remembered synchronously per (host, env) series, so
    * concurrent batches run in parallel (no queue); a batch the sink refuses is rolled back.
    */
-  private async writeDaemon(rows: readonly DaemonMetricsRow[], reported: boolean): Promise<void> {
+  private async writeDaemon(rows: readonly DaemonMetricsRow[], reported: boolean, keys?: SeriesKeys): Promise<void> {
     const { issues, admission } = this.continuity.admit(rows);
     if (issues.length > 0) {
       this.metrics.rowsRejected.inc({ table: 'daemon_metrics' }, rows.length);
       throw new ValidationError('daemon_metrics', issues);
     }
     try {
-      await this.append('daemon_metrics', rows, reported);
+      await this.append('daemon_metrics', rows, reported, keys);
     } catch (error) {
       admission.rollback();
       throw error;
     }
   }
 
-  private async append<T extends TableName>(table: T, rows: readonly Row<T>[], reported: boolean): Promise<void> {
+  private async append<T extends TableName>(table: T, rows: readonly Row<T>[], reported: boolean, keys?: SeriesKeys): Promise<void> {
     try {
       await this.sink.append(table, rows);
     } catch (error) {
@@ -115,7 +115,7 @@ export class RowRecorder implements RowOutput {
       throw error;
     }
     this.metrics.rowsAccepted.inc({ table }, rows.length);
-    this.latest.observe(table, rows);
+    this.latest.observe(table, rows, keys);
     if (reported) this.observer?.(table, rows);
   }
 }

@@ -1,3 +1,4 @@
+import { Agent, request } from 'undici';
 import type { TableName } from '@tradewatch/models';
 import { authHeader, type QuestDbConnection } from './connection';
 import { IlpRejectedError, QuestDbUnavailableError } from './errors';
@@ -45,6 +46,8 @@ export class IlpSender {
   private readonly endpoint: string;
   private readonly headers: Record<string, string>;
   private readonly requestTimeoutMs: number;
+  /** Keep-alive connections of this sender (undici's `request`: unlike `fetch`, it sends a Buffer body without copying it). */
+  private readonly agent = new Agent({ connections: 4 });
 
   private constructor(
     connection: QuestDbConnection,
@@ -83,26 +86,28 @@ export class IlpSender {
   /** Sends `body`, `rows` ILP lines of `table` (already encoded), as one request. */
   async sendIlp(table: TableName, body: Buffer, rows: number): Promise<void> {
     if (body.length === 0) return;
-    let response: Response;
+    let status: number;
     let text: string;
     try {
-      response = await fetch(this.endpoint, {
+      const response = await request(this.endpoint, {
         method: 'POST',
         headers: this.headers,
         body,
+        dispatcher: this.agent,
         signal: AbortSignal.timeout(Math.round(this.requestTimeoutMs + body.length / 100)),
       });
-      text = await response.text();
+      status = response.statusCode;
+      text = await response.body.text();
     } catch (error) {
       throw new QuestDbUnavailableError(`QuestDB did not take ${rows} ${table} row(s): ${describeError(error)}`, { cause: error });
     }
-    if (response.status === 204 || response.status === 200) return;
+    if (status === 204 || status === 200) return;
     const { message, line } = questDbAnswer(text);
-    if (isPermanentIlpStatus(response.status)) throw new IlpRejectedError(table, message, rows, response.status, line);
-    throw new QuestDbUnavailableError(`QuestDB answered HTTP ${response.status} to ${rows} ${table} row(s): ${message}`);
+    if (isPermanentIlpStatus(status)) throw new IlpRejectedError(table, message, rows, status, line);
+    throw new QuestDbUnavailableError(`QuestDB answered HTTP ${status} to ${rows} ${table} row(s): ${message}`);
   }
 
   async close(): Promise<void> {
-    // Nothing to release: every request is a fetch of its own.
+    await this.agent.close();
   }
 }

@@ -9,6 +9,12 @@ interface Series {
   seenAt: number;
 }
 
+/** The series keys `admit` computed for its items, handed to `observe` with the same array so they are computed once. */
+export interface SeriesKeys {
+  readonly rows: readonly object[];
+  readonly keys: readonly string[];
+}
+
 /** The series' key: its SYMBOL columns' values, NUL-separated (a missing one reads "undefined"). */
 function seriesKey(columns: readonly string[], item: AnyRow): string {
   if (columns.length === 0) return '';
@@ -63,13 +69,15 @@ export class LatestValues {
   private readonly keyColumns = new Map<TableName, readonly string[]>(TABLE_NAMES.map((t) => [t, seriesColumns(t)]));
 
   /** On the ingest path of every row: one Map entry per series, updated in place; no allocation per row beyond the key. */
-  observe<T extends TableName>(table: T, rows: readonly Row<T>[]): void {
+  observe<T extends TableName>(table: T, rows: readonly Row<T>[], keys?: SeriesKeys): void {
     const store = this.series.get(table);
     const columns = this.keyColumns.get(table);
     if (!store || !columns) return;
     const now = this.now();
-    for (const row of rows as readonly AnyRow[]) {
-      const key = seriesKey(columns, row);
+    const known = keys?.rows === rows ? keys.keys : undefined;
+    for (let i = 0; i < rows.length; i++) {
+      const row = rows[i] as AnyRow;
+      const key = known ? known[i] : seriesKey(columns, row);
       const held = store.get(key);
       if (!held) store.set(key, { row, seenAt: now });
       else {
@@ -90,16 +98,17 @@ export class LatestValues {
    * `table` than one request may, or more than the table may hold. `items` carry the table's
    * SYMBOL columns (rows, or events that feed the table); items without them create no series.
    */
-  admit(table: TableName, items: readonly object[]): void {
+  admit(table: TableName, items: readonly object[]): SeriesKeys | undefined {
     this.forgetSilent();
     const store = this.series.get(table);
     const columns = this.keyColumns.get(table);
-    if (!store || !columns) return;
+    if (!store || !columns) return undefined;
     const fresh = new Set<string>();
-    for (const item of items as readonly AnyRow[]) {
-      if (!hasKey(columns, item)) continue;
-      const key = seriesKey(columns, item);
-      if (!store.has(key)) fresh.add(key);
+    const keys: string[] = new Array<string>(items.length);
+    for (let i = 0; i < items.length; i++) {
+      const item = items[i] as AnyRow;
+      const key = (keys[i] = seriesKey(columns, item));
+      if (hasKey(columns, item) && !store.has(key)) fresh.add(key);
     }
     const { maxNewSeriesPerRequest, maxSeriesPerTable, forgetSeriesAfterMs } = this.limits;
     if (fresh.size > maxNewSeriesPerRequest) {
@@ -113,6 +122,7 @@ export class LatestValues {
           `Series not reported for ${Math.round(forgetSeriesAfterMs / 1000)} s are forgotten`,
       );
     }
+    return { rows: items, keys };
   }
 
   /** Drops series silent for longer than the limit; sweeps at most once a second. */

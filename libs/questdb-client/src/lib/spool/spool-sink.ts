@@ -24,9 +24,9 @@ export interface SpoolSinkOptions {
   segmentBytes?: number;
   /** Extra wait before each group commit to gather more appends per fsync (default 0). */
   commitDelayMs?: number;
-  /** Rows per ILP request, at most (default 50,000). */
+  /** Rows per ILP request, at most (default 100,000). */
   maxRequestRows?: number;
-  /** Bytes per ILP request, at most (default 8 MiB). */
+  /** Bytes per ILP request, at most (default 16 MiB). */
   maxRequestBytes?: number;
   /** Least time between two shipping rounds while less than a full request waits (default 400 ms); see `ShipperOptions.lingerMs`. */
   lingerMs?: number;
@@ -119,9 +119,10 @@ export class SpoolSink implements RowSink {
       const deadLetters = await DeadLetterFile.open(options.dir);
       const sender = options.sender ?? (await IlpSender.open(questDbConnectionSchema.parse(options.connection)));
       const shipperOptions: ShipperOptions = {
-        maxRequestRows: options.maxRequestRows ?? 50_000,
-        maxRequestBytes: options.maxRequestBytes ?? 8 * MiB,
-        readBytes: Math.max(8 * MiB, options.maxRequestBytes ?? 0),
+        // One request per table per round up to 250,000 rows/s at the default linger.
+        maxRequestRows: options.maxRequestRows ?? 100_000,
+        maxRequestBytes: options.maxRequestBytes ?? 16 * MiB,
+        readBytes: Math.max(16 * MiB, options.maxRequestBytes ?? 0),
         lingerMs: options.lingerMs ?? DEFAULT_LINGER_MS,
         backoff: options.backoff ?? { baseMs: 100, maxMs: 10_000 },
       };
