@@ -96,7 +96,7 @@ class IlpReader {
   private count = 0;
   private slow = 0;
   private lastTable: TableInfo | undefined;
-  private lastIsoMicros = -1;
+  private lastIsoMicros = Number.NaN;
   private lastIso = '';
   /** Microseconds per unit of the line's timestamp; 0 for nanoseconds (divided instead). */
   private readonly timestampFactor: number;
