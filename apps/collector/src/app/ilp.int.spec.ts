@@ -155,6 +155,48 @@ describe('POST /write: InfluxDB line protocol from @questdb/nodejs-client', () =
       expect(get.headers.get('allow')).toBe('POST');
     });
 
+    it('stores the same rows as the JSON route for the same data, lines read straight from the text or by the reference parser alike', async () => {
+      const [viaJson, viaIlp] = [`${marker}-eq-json`, `${marker}-eq-ilp`];
+      const rows = Array.from({ length: 60 }, (_, i) => ({
+        timestampMicros: baseMicros - i * 1_000_001,
+        exchange: ['binance', 'okx', 'bybit'][i % 3],
+        // Every fourth symbol has a space: escaped in line protocol, so the reference parser reads that line.
+        symbol: i % 4 === 0 ? `S ${i}/USDT` : `S${i}/USDT:USDT`,
+        data_type: 'trades',
+        records_count: i * 7919 + (i % 5 === 0 ? 2 ** 40 : 0),
+        latency_ms: (i * 104729) / 1013,
+        gap_detected: i % 2 === 0,
+        gap_duration_seconds: i % 2 === 1 || i % 3 === 0 ? null : i * 0.1,
+      }));
+      const json = rows.map(({ timestampMicros, gap_duration_seconds, ...r }) => ({
+        ...r,
+        timestamp: formatIsoMicros(timestampMicros),
+        host: viaJson,
+        env: 'prod',
+        ...(gap_duration_seconds === null ? {} : { gap_duration_seconds }),
+      }));
+      const ilp = rows
+        .map(
+          (r, i) =>
+            `pipeline_metrics,exchange=${r.exchange},symbol=${r.symbol.replace(' ', '\\ ')},data_type=trades,host=${viaIlp},env=prod ` +
+            `records_count=${r.records_count}i,latency_ms=${r.latency_ms},gap_detected=${i % 4 === 1 ? String(r.gap_detected).toUpperCase() : r.gap_detected}` +
+            `${r.gap_duration_seconds === null ? '' : `,gap_duration_seconds=${r.gap_duration_seconds}`} ${r.timestampMicros}\n`,
+        )
+        .join('');
+      const posted = await fetch(`${running.url}/v1/metrics/pipeline`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+        body: JSON.stringify(json),
+      });
+      expect(posted.status).toBe(202);
+      expect((await write(ilp, {}, '/write?precision=u')).status).toBe(204);
+      const stored = async (host: string) =>
+        (await waitFor(`SELECT * FROM pipeline_metrics WHERE host = '${host}' ORDER BY timestamp`, (r) => r.length === rows.length)).map(({ host: _host, ...r }) => r);
+      const fromJson = await stored(viaJson);
+      expect(fromJson).toHaveLength(rows.length);
+      expect(await stored(viaIlp)).toEqual(fromJson);
+    });
+
     it('an empty body stores nothing and answers 204, as QuestDB does', async () => {
       expect((await write('')).status).toBe(204);
       expect((await write('\n# only a comment\n')).status).toBe(204);
