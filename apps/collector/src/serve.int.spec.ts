@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { stripVTControlCharacters } from 'node:util';
 import { questDbUrl } from '@tradewatch/questdb-client/testing';
 
 const ROOT = join(__dirname, '../../..');
@@ -88,7 +89,8 @@ describe('`nx run <app>:serve` is the production command: the built app, no watc
         child.stderr.on('data', (d: Buffer) => (output += d.toString()));
         const [code] = await once(child, 'exit');
         expect(code).not.toBe(0);
-        expect(output).toMatch(/collector: invalid environment:\n(collector: )?\s+QUESTDB_URL: must not contain credentials/);
+        // Nx prefixes and may colour each line of the app (FORCE_COLOR inherited from the runner).
+        expect(stripVTControlCharacters(output)).toMatch(/collector: invalid environment:\n(collector: )?\s+QUESTDB_URL: must not contain credentials/);
         expect(output).not.toContain('secret');
         expect(output).not.toMatch(/waiting for changes/i);
 
