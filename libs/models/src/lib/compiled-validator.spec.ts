@@ -158,3 +158,18 @@ describe('compiled event validation against zod (property tests)', () => {
     );
   });
 });
+
+describe('compiled validation of timestamps shared by many rows', () => {
+  it('remembers the last answer per column for the same text at the same clock only', () => {
+    const validate = tableDef('exchange_status').compiled(options);
+    const at = formatIsoMicros((NOW + 1000) * 1000);
+    const row = (last_message_at: string) => ({ timestamp: at, exchange: 'okx', host: 'h', env: 'prod', connected: true, last_message_at });
+    expect(validate(row(at), NOW)).toMatchObject({ timestamp: (NOW + 1000) * 1000, last_message_at: (NOW + 1000) * 1000 });
+    // The same text is in the future once the clock is earlier: answered again, not from memory.
+    expect(validate(row(at), NOW - options.maxFutureSkewMs - 1)).toBeUndefined();
+    expect(validate(row(at), NOW)).toBeDefined();
+    // Another text of the same clock: its own answer.
+    expect(validate(row('yesterday'), NOW)).toBeUndefined();
+    expect(validate(row(formatIsoMicros(NOW * 1000)), NOW)).toMatchObject({ last_message_at: NOW * 1000 });
+  });
+});
