@@ -32,7 +32,7 @@ export async function benchStages(rowsPerBody: number, batches: number, rounds: 
   };
   const stages: { stage: string; run: (i: number) => unknown }[] = [
     { stage: 'JSON.parse of the request body (what express.json does)', run: (i) => JSON.parse(texts[i]) },
-    { stage: 'validateRows (zod, the registry schema)', run: (i) => validateRows('pipeline_metrics', parsed[i], options) },
+    { stage: 'validateRows (compiled from the registry schema; zod only words refusals)', run: (i) => validateRows('pipeline_metrics', parsed[i], options) },
     // The spool record holds this ILP, encoded once at append; shipping copies the bytes.
     { stage: 'ILP encoding at append (batchEncoder: text, then bytes)', run: (i) => encode(rows[i]) },
     { stage: "for comparison: ILP encoding into the client's SenderBuffer (rowEncoder)", run: (i) => clientEncode(rows[i]) },
