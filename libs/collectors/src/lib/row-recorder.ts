@@ -22,7 +22,7 @@ import type { LatestValues, SeriesKeys } from './metrics/latest-values';
 export class RowRecorder implements RowOutput {
   private readonly continuity = new CounterContinuity();
   /** Sees every stored row that a source reported (the source inventory); derived rows bypass it. */
-  observer: ((table: TableName, rows: readonly object[]) => void) | undefined;
+  observer: ((table: TableName, rows: readonly object[], seriesKeys?: readonly string[]) => void) | undefined;
   /** For rows the collector derives itself (positions, silence rows, heartbeats): stored like any row, never taken as a source's report. */
   readonly derived: RowOutput = { write: (table, rows) => this.write(table, rows, false) };
 
@@ -116,6 +116,6 @@ export class RowRecorder implements RowOutput {
     }
     this.metrics.rowsAccepted.inc({ table }, rows.length);
     this.latest.observe(table, rows, keys);
-    if (reported) this.observer?.(table, rows);
+    if (reported) this.observer?.(table, rows, keys?.rows === rows ? keys.keys : undefined);
   }
 }

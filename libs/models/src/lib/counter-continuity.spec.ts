@@ -55,6 +55,14 @@ describe('CounterContinuity (neighbours in time order)', () => {
     expect(c.admit([row(3, 20, 110)]).issues).toEqual([]);
   });
 
+  it('an unknown (null) uptime proves no restart; a null counter is no baseline', () => {
+    const c = new CounterContinuity();
+    c.admit([row(1, 10, 100)]);
+    expect(paths(c.admit([{ ...row(2, 5, 0), uptime_seconds: null }]))).toEqual(['0:fetch_count']);
+    expect(c.admit([{ ...row(3, 0, 110), fetch_count: null }]).issues).toEqual([]);
+    expect(c.admit([row(4, 1, 120)]).issues).toEqual([]);
+  });
+
   it('keeps hosts apart', () => {
     const c = new CounterContinuity();
     c.admit([row(1, 500, 100, 'a')]);

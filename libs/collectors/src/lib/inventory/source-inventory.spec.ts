@@ -183,6 +183,36 @@ describe('SourceInventory (pinned clock, no QuestDB)', () => {
     expect(inventory.list()).toEqual([]);
   });
 
+  it('series keys handed in with the rows find known sources; a forgotten or restored source is never updated through a stale key', () => {
+    const keyed = setup();
+    const plain = setup();
+    const rows = (t: number) => [daemonRow(keyed.us(t), 'd1'), daemonRow(keyed.us(t), 'd2', { running: false, last_error: 'oom' })];
+    const keys = ['d1\u0000prod', 'd2\u0000prod'];
+    for (const t of [0, 10 * S, 20 * S]) {
+      keyed.at(t);
+      plain.at(t);
+      keyed.inventory.observe('daemon_metrics', rows(t), keys);
+      plain.inventory.observe('daemon_metrics', rows(t));
+    }
+    keyed.at(30 * S);
+    plain.at(30 * S);
+    expect(keyed.inventory.list()).toEqual(plain.inventory.list());
+    expect(keyed.inventory.list().map((s) => [s.key['host'], s.ageSeconds])).toEqual([['d2', 10], ['d1', 10]]);
+
+    // Forgotten, then reported again under the same series key: a new source, listed and due for silence.
+    expect(keyed.inventory.forget('daemon', { host: 'd1', env: 'prod' })).toBe('forgotten');
+    keyed.inventory.observe('daemon_metrics', [daemonRow(keyed.us(30 * S), 'd1')], [keys[0]]);
+    expect(keyed.inventory.list().find((s) => s.key['host'] === 'd1')).toMatchObject({ state: 'ok', ageSeconds: 0 });
+
+    // Restored from a snapshot: the restored entry is the one later reports update.
+    const saved = keyed.inventory.snapshot();
+    keyed.inventory.restore(saved);
+    keyed.at(200 * S);
+    keyed.inventory.observe('daemon_metrics', [daemonRow(keyed.us(199 * S), 'd1')], [keys[0]]);
+    expect(keyed.inventory.list().find((s) => s.key['host'] === 'd1')).toMatchObject({ state: 'ok', ageSeconds: 1 });
+    expect(keyed.inventory.snapshot().sources.find((x) => x.key['host'] === 'd1')?.lastReportAt).toBe(keyed.us(199 * S));
+  });
+
   it('history is no promise: rows older than the silence limit do not make a new source', () => {
     const { inventory, us } = setup();
     inventory.observe('daemon_metrics', [daemonRow(us(-3_600 * S), 'backfill'), daemonRow(us(-121 * S), 'backfill'), daemonRow(us(-30 * S), 'fresh')]);

@@ -68,6 +68,8 @@ export interface InventorySettings {
 
 const KEYS = new Map(SOURCE_KINDS.map((k) => [k, keyColumns(k)]));
 const PROBLEM_FIRST: Record<SourceState, number> = { missing: 0, silent: 1, down: 2, waiting: 3, ok: 4 };
+/** Series keys remembered per kind before the memo starts over (bounds it under series churn). */
+const MEMO_LIMIT = 100_000;
 
 /**
  * Every source the collector has seen or expects, with when it last reported. Silence beyond its
@@ -77,6 +79,12 @@ const PROBLEM_FIRST: Record<SourceState, number> = { missing: 0, silent: 1, down
  */
 export class SourceInventory {
   private readonly entries = new Map<string, Entry>();
+  /**
+   * Per kind, the entry each series key of the recorder (its table's SYMBOL columns) last led to:
+   * rows whose key was computed for the series limits find their entry without building an id.
+   * Emptied whenever an entry is removed or replaced, and when it grows past MEMO_LIMIT.
+   */
+  private readonly memo = new Map<SourceKind, Map<string, Entry>>(SOURCE_KINDS.map((k) => [k, new Map()]));
   private readonly now: () => number;
 
   constructor(private readonly settings: InventorySettings) {
@@ -84,25 +92,37 @@ export class SourceInventory {
     this.declareExpected();
   }
 
-  /** Rows reported by a source (over HTTP, or polled/probed by the collector) and stored. */
-  observe(table: string, rows: readonly object[]): void {
+  /**
+   * Rows reported by a source (over HTTP, or polled/probed by the collector) and stored.
+   * `seriesKeys`, when given, are the rows' series keys (one per row, as the recorder's series
+   * limits compute them): they find known sources without building their ids.
+   */
+  observe(table: string, rows: readonly object[], seriesKeys?: readonly string[]): void {
     const kind = KIND_OF_TABLE.get(table);
     if (!kind) return;
     // On the ingest path of every row: no allocation per row beyond the key string.
     const keys = KEYS.get(kind) as readonly string[];
+    const memo = this.memo.get(kind) as Map<string, Entry>;
+    if (memo.size > MEMO_LIMIT) memo.clear();
     const nowMicros = this.now() * 1000;
-    for (const r of rows as readonly SourceRow[]) {
-      let id: string = kind;
-      for (let i = 0; i < keys.length; i++) id += '\u0000' + String(r[keys[i]]);
-      let e = this.entries.get(id);
+    for (let n = 0; n < rows.length; n++) {
+      const r = rows[n] as SourceRow;
+      const seriesKey = seriesKeys?.[n];
+      let e = seriesKey === undefined ? undefined : memo.get(seriesKey);
       const silence = isSilenceRow(kind, r);
       const at = silence ? r.timestamp - Math.round(Number(r['gap_duration_seconds'] ?? 0) * 1e6) : r.timestamp;
       if (!e) {
-        const key = Object.fromEntries(keys.map((k) => [k, String(r[k])]));
-        // Only fresh data makes a source: a backfill of history is no promise to keep reporting.
-        if (this.isSilentSince(kind, key, at, nowMicros)) continue;
-        e = { kind, key, env: r.env, expected: false, since: Math.min(at, nowMicros), lastReportAt: null, lastSilenceRowAt: null, last: null };
-        this.entries.set(id, e);
+        let id: string = kind;
+        for (let i = 0; i < keys.length; i++) id += '\u0000' + String(r[keys[i]]);
+        e = this.entries.get(id);
+        if (!e) {
+          const key = Object.fromEntries(keys.map((k) => [k, String(r[k])]));
+          // Only fresh data makes a source: a backfill of history is no promise to keep reporting.
+          if (this.isSilentSince(kind, key, at, nowMicros)) continue;
+          e = { kind, key, env: r.env, expected: false, since: Math.min(at, nowMicros), lastReportAt: null, lastSilenceRowAt: null, last: null };
+          this.entries.set(id, e);
+        }
+        if (seriesKey !== undefined) memo.set(seriesKey, e);
       }
       if (silence && (e.lastSilenceRowAt === null || r.timestamp > e.lastSilenceRowAt)) e.lastSilenceRowAt = r.timestamp;
       const reportAt = at < nowMicros ? at : nowMicros;
@@ -156,7 +176,7 @@ export class SourceInventory {
     const out = new Map<SourceTable, SourceRow[]>();
     for (const [id, e] of this.entries) {
       if (!e.expected && (e.lastReportAt ?? e.since) < now - this.forgetAfterMicros(e.kind)) {
-        this.entries.delete(id);
+        this.remove(id);
         continue;
       }
       const cadenceMs = this.cadenceMs(e);
@@ -203,7 +223,7 @@ export class SourceInventory {
     const e = this.entries.get(id);
     if (!e) return 'unknown';
     if (e.expected) return 'expected';
-    this.entries.delete(id);
+    this.remove(id);
     return 'forgotten';
   }
 
@@ -218,6 +238,17 @@ export class SourceInventory {
       const current = this.entries.get(id);
       this.entries.set(id, { ...s, expected: current?.expected ?? false });
     }
+    this.clearMemo();
+  }
+
+  /** Removes an entry; the memo may lead to it, so it is emptied (removals are rare). */
+  private remove(id: string): void {
+    this.entries.delete(id);
+    this.clearMemo();
+  }
+
+  private clearMemo(): void {
+    for (const m of this.memo.values()) m.clear();
   }
 
   private declareExpected(): void {
