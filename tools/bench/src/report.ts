@@ -157,7 +157,7 @@ function ingestSection(r: BenchReport): string[] {
     out.push(
       '',
       `The 1-minute rollups (materialized views, refreshed incrementally on every WAL transaction) cost QuestDB ${(a - w).toFixed(2)} µs per row at ${first.load.clients} × ${formatCount(first.load.rows)} ` +
-        `(${a.toFixed(2)} µs with them, ${w.toFixed(2)} µs without: ${formatRatio(a / w)}). The collector's shipper sends fewer, larger transactions than its clients (one per table every `spool.lingerMs`, 400 ms, under a steady stream), which cuts that share.`,
+        `(${a.toFixed(2)} µs with them, ${w.toFixed(2)} µs without: ${formatRatio(a / w)}). The collector's shipper sends fewer, larger transactions than its clients (one per table every \`spool.lingerMs\`, 400 ms, under a steady stream), which cuts that share.`,
     );
   }
   out.push('', ...stagesSection(r));
