@@ -46,10 +46,16 @@ export class RowRecorder implements RowOutput {
   /** Validates untrusted rows (one or an array), all or nothing, then records them. */
   async ingest<T extends TableName>(table: T, input: unknown): Promise<number> {
     const rows = this.validate(table, input);
-    const keys = this.admitSeries(table, rows);
-    // Validated against the registry's ranges already: no range check again.
-    await this.store(table, rows, true, keys);
+    await this.storeValidated(table, rows, this.admitSeries(table, rows));
     return rows.length;
+  }
+
+  /**
+   * Records rows that `validate` returned and `admitSeries` admitted (its keys, so that they are
+   * computed once): validated against the registry's ranges already, so no range check again.
+   */
+  storeValidated<T extends TableName>(table: T, rows: readonly Row<T>[], keys: SeriesKeys | undefined): Promise<void> {
+    return this.store(table, rows, true, keys);
   }
 
   /** Refuses (SeriesLimitError) items that would create more series of `table` than allowed. */

@@ -6,7 +6,7 @@ import { readIlp } from '../ilp/ilp-reader';
 import type { IlpLineIssue } from '../ilp/ilp-rows';
 import type { ApiCallCollector } from '../api/api-call-collector';
 import type { PipelineCollector } from '../pipeline/pipeline-collector';
-import type { SeriesLimits } from '../metrics/latest-values';
+import type { SeriesKeys, SeriesLimits } from '../metrics/latest-values';
 import type { RowRecorder } from '../row-recorder';
 import type { TradingCollector } from '../trading/trading-collector';
 
@@ -109,16 +109,16 @@ export class IngestService {
       }
     }
     if (issues.length > 0) throw new IlpRejectedError(issues);
-    for (const { table, rows } of valid) this.recorder.admitSeries(table, rows);
+    for (const batch of valid) batch.keys = this.recorder.admitSeries(batch.table, batch.rows);
     // daemon_metrics first: its counter-continuity rule is the only one that can still refuse
     // at write time, and then nothing of the request has been written yet.
     return valid.sort((a, b) => Number(b.table === 'daemon_metrics') - Number(a.table === 'daemon_metrics'));
   }
 
   private async writeLines(valid: readonly IlpValidBatch[]): Promise<number> {
-    for (const { table, rows, lines } of valid) {
+    for (const { table, rows, lines, keys } of valid) {
       try {
-        await this.recorder.write(table, rows);
+        await this.recorder.storeValidated(table, rows, keys);
       } catch (error) {
         if (error instanceof ValidationError) throw new IlpRejectedError(lineIssues(error, table, lines));
         throw error;
@@ -140,6 +140,8 @@ interface IlpValidBatch {
   table: TableName;
   rows: Row<TableName>[];
   lines: number[];
+  /** The rows' series keys, once admitted. */
+  keys?: SeriesKeys;
 }
 
 /** A table's validation issues (row indexes of the batch) as line-protocol issues (line numbers). */
