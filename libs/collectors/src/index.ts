@@ -22,6 +22,7 @@ export * from './lib/inventory/inventory-store';
 export * from './lib/inventory/inventory-collector';
 export * from './lib/inventory/sources-api';
 export * from './lib/heartbeat/heartbeat-collector';
+export * from './lib/rollups/rollup-refresher';
 export * from './lib/status/status-page';
 export * from './lib/http/ingest-service';
 export * from './lib/http/token-auth';

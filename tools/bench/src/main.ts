@@ -7,7 +7,7 @@ import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { waitForWalApplied } from '@tradewatch/grafana';
-import { MetricsClient } from '@tradewatch/questdb-client';
+import { MetricsClient, refreshRollups } from '@tradewatch/questdb-client';
 import { ROLLUP_NAMES, TABLE_NAMES } from '@tradewatch/models';
 import { isPortFree, QUESTDB_VERSION, startQuestDb, type QuestDbHandle } from '@tradewatch/questdb-launcher';
 import { benchDashboards } from '../dashboards';
@@ -113,7 +113,7 @@ async function run(args: BenchArgs): Promise<BenchReport> {
           // Side by side: QuestDB alone at this load, then the collector at the same load.
           await truncateAll(url);
           log(`QuestDB alone: ${load.clients} clients × ${load.rows} rows of pre-encoded ILP, ${args.warmupSeconds} s warm-up + ${args.durationSeconds} s`);
-          const alone = await benchIngest({ ...common, clients: load.clients, target: questDbIlp(load.rows) });
+          const alone = await refreshingRollups(url, log, () => benchIngest({ ...common, clients: load.clients, target: questDbIlp(load.rows) }));
           await truncateAll(url);
           log(`collector: ${load.clients} clients × ${load.rows}-row JSON batches`);
           const viaCollector = await benchIngest({ ...common, clients: load.clients, collectorPid: collector.pid, target: collectorJson(load.rows) });
@@ -203,6 +203,23 @@ async function truncateAll(url: string): Promise<void> {
     await waitForWalApplied(client, TABLE_NAMES);
     await client.bootstrap();
   } finally {
+    await client.close();
+  }
+}
+
+/**
+ * Runs `run` while asking QuestDB to refresh the rollups every 10 s, as the collector does by
+ * default (`rollups.refreshIntervalMs`): QuestDB alone then pays for its rollups as deployed.
+ */
+async function refreshingRollups<T>(url: string, log: (line: string) => void, run: () => Promise<T>): Promise<T> {
+  const client = await MetricsClient.connect({ url });
+  const timer = setInterval(() => {
+    refreshRollups(client.rest).catch((error: Error) => log(`refreshing the rollups failed: ${error.message}`));
+  }, 10_000);
+  try {
+    return await run();
+  } finally {
+    clearInterval(timer);
     await client.close();
   }
 }

@@ -78,6 +78,13 @@ const fileSchema = z.strictObject({
       lingerMs: z.number().int().min(0).max(5_000).default(DEFAULT_LINGER_MS),
     })
     .prefault({}),
+  /** The 1-minute rollups are `REFRESH MANUAL` views: this collector asks QuestDB to refresh them. */
+  rollups: z
+    .strictObject({
+      /** How often (0: never; another collector does it). */
+      refreshIntervalMs: z.number().int().min(0).default(10_000),
+    })
+    .prefault({}),
   questdb: z
     .strictObject({
       batchRows: z.number().int().min(1).default(1_000),
@@ -111,6 +118,7 @@ export interface CollectorConfig {
    */
   http: { port: number; bind: string; tokens: string[]; scrapeTokens: string[] | undefined; maxBodyBytes: number };
   spool: { dir: string; maxBytes: number; lingerMs: number };
+  rollups: { refreshIntervalMs: number };
   demo: boolean;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
   shutdown: { drainTimeoutMs: number };
@@ -198,6 +206,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): CollectorConfi
       maxBodyBytes: file.limits.maxBodyBytes,
     },
     spool: { dir: vars.COLLECTOR_SPOOL_DIR ?? file.spool.dir ?? '.data/spool', maxBytes: file.spool.maxBytes, lingerMs: file.spool.lingerMs },
+    rollups: file.rollups,
     demo: vars.COLLECTOR_DEMO,
     logLevel: vars.LOG_LEVEL,
     shutdown: file.shutdown,

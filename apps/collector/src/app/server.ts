@@ -3,8 +3,9 @@ import { join, resolve } from 'node:path';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
-import { MetricsClient, QuestDbUnavailableError, backoffDelay, sleep, type BootstrapReport } from '@tradewatch/questdb-client';
-import { CollectorMetrics, CollectorService, TokenAuth } from '@tradewatch/collectors';
+import { Counter } from 'prom-client';
+import { MetricsClient, QuestDbUnavailableError, backoffDelay, refreshRollups, sleep, type BootstrapReport } from '@tradewatch/questdb-client';
+import { CollectorMetrics, CollectorService, RollupRefresher, TokenAuth } from '@tradewatch/collectors';
 import { startDemoSources, type DemoSources } from '@tradewatch/demo';
 import type { CollectorConfig } from './config';
 import { createHttpApp } from './http-app';
@@ -62,6 +63,17 @@ export async function startCollector(config: CollectorConfig, logger: Logger): P
     (series) => logger.info({ series }, 'counter continuity seeded from QuestDB'),
     (error: Error) => logger.warn({ err: error }, `counter continuity starts without stored rows: ${error.message}`),
   );
+  const refreshFailures = new Counter({
+    name: 'tradewatch_collector_rollup_refresh_failures_total',
+    help: 'Requests to refresh the 1-minute rollups that QuestDB did not take (retried every rollups.refreshIntervalMs).',
+    registers: [metrics.registry],
+  });
+  const rollups = new RollupRefresher({
+    refresh: () => refreshRollups(client.rest),
+    intervalMs: config.rollups.refreshIntervalMs,
+    onError,
+    failed: () => refreshFailures.inc(),
+  });
   let accepting = true;
   const app = createHttpApp({
     service,
@@ -75,6 +87,7 @@ export async function startCollector(config: CollectorConfig, logger: Logger): P
     accepting: () => accepting,
   });
   await service.start();
+  await rollups.start();
 
   const server: Server = app.listen(config.http.port, config.http.bind);
   await once(server, 'listening');
@@ -98,6 +111,9 @@ export async function startCollector(config: CollectorConfig, logger: Logger): P
       await closed;
       const drained = await sink.sink.drain(config.shutdown.drainTimeoutMs);
       if (!drained) logger.error({ timeoutMs: config.shutdown.drainTimeoutMs }, 'rows still pending after the drain timeout');
+      // The last rows shipped are rolled up too (unless refreshing is another collector's job).
+      await rollups.stop();
+      if (config.rollups.refreshIntervalMs > 0) await rollups.tick();
       await sink.sink.close().catch((error: Error) => logger.error({ err: error }, 'closing the sink failed'));
       return drained;
     })());

@@ -27,7 +27,7 @@ describe('createMaterializedViewSql', () => {
   it('samples the source by the bucket, keys first, with the partitioning and TTL of the source', () => {
     expect(createMaterializedViewSql(rollupDef('exchange_status_1m'))).toBe(
       [
-        'CREATE MATERIALIZED VIEW IF NOT EXISTS exchange_status_1m AS (',
+        'CREATE MATERIALIZED VIEW IF NOT EXISTS exchange_status_1m REFRESH MANUAL AS (',
         '  SELECT timestamp,',
         '    exchange,',
         '    host,',

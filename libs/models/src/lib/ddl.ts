@@ -18,8 +18,13 @@ export function createTableSql(table: TableDef): string {
 
 /**
  * `CREATE MATERIALIZED VIEW IF NOT EXISTS …` for a rollup: SAMPLE BY its bucket over the source,
- * refreshed incrementally (QuestDB's default) as the source's WAL is applied.
+ * refreshed on request (`REFRESH MANUAL`): the collector asks for an incremental refresh every few
+ * seconds. QuestDB's default, a refresh after every WAL transaction, re-aggregates the current
+ * bucket from the raw table each time, which cost QuestDB more than the ingest itself.
  */
+/** How every rollup is refreshed, as QuestDB's `materialized_views()` names it. */
+export const ROLLUP_REFRESH_TYPE = 'manual';
+
 export function createMaterializedViewSql(rollup: RollupDef): string {
   const select = [
     'timestamp',
@@ -27,7 +32,7 @@ export function createMaterializedViewSql(rollup: RollupDef): string {
     ...Object.entries(rollup.aggregates).map(([name, agg]) => `${aggregateSql(agg)} AS ${name}`),
   ];
   return [
-    `CREATE MATERIALIZED VIEW IF NOT EXISTS ${rollup.name} AS (`,
+    `CREATE MATERIALIZED VIEW IF NOT EXISTS ${rollup.name} REFRESH ${ROLLUP_REFRESH_TYPE.toUpperCase()} AS (`,
     `  SELECT ${select.join(',\n    ')}`,
     `  FROM ${rollup.source.name}`,
     `  SAMPLE BY ${rollup.bucket}`,

@@ -6,7 +6,8 @@ import { tradingMetrics1m } from './rollups/trading-metrics-1m';
 
 /**
  * Every rollup (QuestDB materialized view) by name. Dashboards read these for anything sampled at
- * one minute or coarser; QuestDB refreshes them incrementally as the source's WAL is applied.
+ * one minute or coarser; they are `REFRESH MANUAL` views that the collector asks QuestDB to refresh
+ * incrementally every few seconds (see `createMaterializedViewSql`).
  */
 export const ROLLUPS = {
   daemon_metrics_1m: daemonMetrics1m,

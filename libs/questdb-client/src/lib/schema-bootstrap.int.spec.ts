@@ -2,7 +2,7 @@ import { ROLLUP_NAMES, TABLES, TABLE_NAMES, type PipelineMetricsRow } from '@tra
 import { questDbUrl, uniqueName } from '../testing';
 import { SchemaMismatchError } from './errors';
 import { MetricsClient } from './metrics-client';
-import { waitForRollups } from './rollup-refresh';
+import { refreshRollups, waitForRollups } from './rollup-refresh';
 import type { BootstrapReport } from './schema-bootstrap';
 
 describe('schema bootstrap against a real QuestDB', () => {
@@ -139,6 +139,32 @@ describe('schema bootstrap against a real QuestDB', () => {
       await client.rest.execute('ALTER TABLE exchange_status DROP COLUMN surprise');
     }
     await expect(waitForBootstrapOk(client)).resolves.toBeTruthy();
+  });
+
+  it('rollups refresh on request (REFRESH MANUAL): rows reach one only once a refresh is asked for; a view of an earlier version (IMMEDIATE) is switched at bootstrap', async () => {
+    await client.bootstrap();
+    await client.rest.execute('ALTER MATERIALIZED VIEW exchange_status_1m SET REFRESH IMMEDIATE');
+    const report = await client.bootstrap();
+    expect(report.refreshChanged).toEqual([{ view: 'exchange_status_1m', was: 'immediate' }]);
+    const { rows: types } = await client.query<{ view_name: string; refresh_type: string }>('SELECT view_name, refresh_type FROM materialized_views() ORDER BY view_name');
+    expect(types.filter((t) => ROLLUP_NAMES.includes(t.view_name as never))).toEqual(ROLLUP_NAMES.map((v) => ({ view_name: v, refresh_type: 'manual' })).sort((a, b) => a.view_name.localeCompare(b.view_name)));
+
+    const host = uniqueName('manual');
+    const at = (Math.floor(Date.now() / 60_000) * 60_000 - 3_600_000) * 1000;
+    await client.write('exchange_status', [{ timestamp: at, exchange: 'okx', host, env: 'dev', connected: true, latency_ms: 12 }]);
+    await client.flush();
+    const inRollup = async () => (await client.query(`SELECT samples FROM exchange_status_1m WHERE host = '${host}'`)).rows;
+    // The raw row is queryable (its WAL applied) while the rollup, asked for nothing, stays without it.
+    for (let i = 0; i < 100 && (await client.query(`SELECT * FROM exchange_status WHERE host = '${host}'`)).rows.length === 0; i++) await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, 1_500));
+    expect(await inRollup()).toEqual([]);
+    await refreshRollups(client.rest, ['exchange_status_1m']);
+    let rows: Record<string, unknown>[] = [];
+    for (let i = 0; i < 200 && rows.length === 0; i++) {
+      rows = await inRollup();
+      if (rows.length === 0) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(rows).toEqual([{ samples: 1 }]);
   });
 
   it('rebuilds a rollup QuestDB invalidated (DROP COLUMN on its source stops incremental refresh)', async () => {

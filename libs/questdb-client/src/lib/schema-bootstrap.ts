@@ -3,6 +3,7 @@ import {
   createMaterializedViewSql,
   createTableSql,
   rollupDef,
+  ROLLUP_REFRESH_TYPE,
   ROLLUP_NAMES,
   tableDef,
   TABLE_NAMES,
@@ -27,6 +28,7 @@ const tableMetaSchema = z.object({
 const viewMetaSchema = z.object({
   view_name: z.string(),
   base_table_name: z.string(),
+  refresh_type: z.string(),
   view_status: z.string(),
   invalidation_reason: z.string().nullable(),
 });
@@ -52,6 +54,8 @@ export interface BootstrapReport {
    * stops incremental refresh), now being rebuilt in the background with REFRESH … FULL.
    */
   rebuiltViews: { view: RollupName; reason: string }[];
+  /** Existing views switched to the refresh the registry asks for (`ROLLUP_REFRESH_TYPE`), with the one they had. */
+  refreshChanged: { view: RollupName; was: string }[];
 }
 
 function ttlDifference(meta: TableMeta, days: number): string[] {
@@ -127,7 +131,7 @@ export async function bootstrapSchema(rest: RestClient, tables: readonly TableNa
     tableMetaSchema,
   );
   const existing = new Map(rows.map((r) => [r.table_name, r]));
-  const report: BootstrapReport = { created: [], existing: [], createdViews: [], existingViews: [], rebuiltViews: [] };
+  const report: BootstrapReport = { created: [], existing: [], createdViews: [], existingViews: [], rebuiltViews: [], refreshChanged: [] };
   for (const name of tables) {
     const def = tableDef(name);
     const meta = existing.get(name);
@@ -144,7 +148,7 @@ export async function bootstrapSchema(rest: RestClient, tables: readonly TableNa
   const rollups = ROLLUP_NAMES.filter((name) => tables.includes(rollupDef(name).source.name as TableName));
   if (rollups.length === 0) return report;
   const { rows: views } = await rest.query(
-    'SELECT view_name, base_table_name, view_status, invalidation_reason FROM materialized_views()',
+    'SELECT view_name, base_table_name, refresh_type, view_status, invalidation_reason FROM materialized_views()',
     viewMetaSchema,
   );
   for (const name of rollups) {
@@ -158,6 +162,11 @@ export async function bootstrapSchema(rest: RestClient, tables: readonly TableNa
     const view = views.find((v) => v.view_name === name);
     const diffs = viewDifferences(def, meta, view, await columnsOf(rest, name));
     if (diffs.length > 0) throw new SchemaMismatchError(name, diffs, meta.matView ? 'materialized view' : 'table');
+    if (view && view.refresh_type !== ROLLUP_REFRESH_TYPE) {
+      // Created by an earlier version (refreshed after every transaction): the data is the same.
+      await rest.execute(`ALTER MATERIALIZED VIEW ${name} SET REFRESH ${ROLLUP_REFRESH_TYPE.toUpperCase()}`);
+      report.refreshChanged.push({ view: name, was: view.refresh_type });
+    }
     if (view?.view_status === 'invalid') {
       await rest.execute(`REFRESH MATERIALIZED VIEW ${name} FULL`);
       report.rebuiltViews.push({ view: name, reason: view.invalidation_reason ?? 'invalid' });

@@ -25,9 +25,8 @@ export interface ShipperOptions {
   readBytes: number;
   /**
    * Least time between the starts of two rounds while fewer than `maxRequestRows` rows wait
-   * (default 400 ms). Each request is a WAL transaction in QuestDB, and each transaction makes it
-   * refresh the rollups' current buckets from the raw table: a few large transactions cost it a
-   * fraction of many small ones. A row after a quiet spell is shipped at once.
+   * (default 400 ms). Each request is a WAL transaction in QuestDB: a few large transactions cost
+   * it a fraction of many small ones. A row after a quiet spell is shipped at once.
    */
   lingerMs: number;
   /** Wait between attempts while QuestDB is unreachable (default 100 ms doubling to 10 s, with jitter). */
