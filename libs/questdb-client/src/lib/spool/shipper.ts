@@ -17,15 +17,15 @@ export interface TableBatchSender {
 }
 
 export interface ShipperOptions {
-  /** Rows per request, at most (default 100,000); a bigger single record is sent whole. */
+  /** Rows per request, at most (default 50,000); a bigger single record is sent whole. */
   maxRequestRows: number;
-  /** Bytes per request, at most (default 16 MiB); a bigger single record is sent whole. */
+  /** Bytes per request, at most (default 8 MiB); a bigger single record is sent whole. */
   maxRequestBytes: number;
-  /** Bytes of spool read per round (default 16 MiB). */
+  /** Bytes of spool read per round (default 8 MiB). */
   readBytes: number;
   /**
    * Least time between the starts of two rounds while fewer than `maxRequestRows` rows wait
-   * (default 400 ms). Each request is a WAL transaction in QuestDB: a few large transactions cost
+   * (default 250 ms). Each request is a WAL transaction in QuestDB: a few large transactions cost
    * it a fraction of many small ones. A row after a quiet spell is shipped at once.
    */
   lingerMs: number;
