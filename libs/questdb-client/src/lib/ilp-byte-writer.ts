@@ -2,6 +2,10 @@ const BACKSLASH = 0x5c;
 const MAX_SAFE = Number.MAX_SAFE_INTEGER;
 const UNQUOTED = /[ ,=\n\r\\]/g;
 const QUOTED = /["\n\r\\]/g;
+/** ASCII code → 1 where the character must be escaped (the characters of the patterns above). */
+const escapeTable = (chars: string) => Uint8Array.from({ length: 0x80 }, (_, c) => (chars.includes(String.fromCharCode(c)) ? 1 : 0));
+const ESCAPE_UNQUOTED = escapeTable(' ,=\n\r\\');
+const ESCAPE_QUOTED = escapeTable('"\n\r\\');
 
 /**
  * Writes ILP text straight into one growing Buffer, byte by byte, with room kept free at the front
@@ -55,29 +59,24 @@ export class IlpByteWriter {
 
   /** A symbol value or name: space, comma, equals sign, backslash and line breaks escaped. */
   unquoted(s: string): void {
-    const n = s.length;
-    this.ensure(2 * n);
-    const buf = this.buf;
-    let p = this.pos;
-    for (let i = 0; i < n; i++) {
-      const c = s.charCodeAt(i);
-      if (c >= 0x80) return this.utf8(s.replace(UNQUOTED, '\\$&'));
-      if (c === 0x20 || c === 0x2c || c === 0x3d || c === 0x0a || c === 0x0d || c === BACKSLASH) buf[p++] = BACKSLASH;
-      buf[p++] = c;
-    }
-    this.pos = p;
+    this.escaped(s, ESCAPE_UNQUOTED, UNQUOTED);
   }
 
   /** The inside of a quoted string field: double quote, backslash and line breaks escaped. */
   quoted(s: string): void {
+    this.escaped(s, ESCAPE_QUOTED, QUOTED);
+  }
+
+  /** `s` with a backslash before each ASCII character marked in `escape`; text with non-ASCII goes through `pattern`. */
+  private escaped(s: string, escape: Uint8Array, pattern: RegExp): void {
     const n = s.length;
     this.ensure(2 * n);
     const buf = this.buf;
     let p = this.pos;
     for (let i = 0; i < n; i++) {
       const c = s.charCodeAt(i);
-      if (c >= 0x80) return this.utf8(s.replace(QUOTED, '\\$&'));
-      if (c === 0x22 || c === 0x0a || c === 0x0d || c === BACKSLASH) buf[p++] = BACKSLASH;
+      if (c >= 0x80) return this.utf8(s.replace(pattern, '\\$&'));
+      if (escape[c] === 1) buf[p++] = BACKSLASH;
       buf[p++] = c;
     }
     this.pos = p;
