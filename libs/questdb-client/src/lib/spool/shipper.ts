@@ -195,7 +195,7 @@ export class Shipper {
       this.woken = false;
       return;
     }
-    await sleep(ms, (wake) => (this.wakeUp = wake));
+    await wakeableSleep(ms, (wake) => (this.wakeUp = wake));
     this.wakeUp = undefined;
     this.woken = false;
   }
@@ -212,7 +212,7 @@ export class Shipper {
     for (;;) {
       const wait = this.lastRoundAt + lingerMs - performance.now();
       if (wait <= 0 || this.hurried || this.stopping || this.unshippedRows - this.roundRows >= maxRequestRows) break;
-      await sleep(wait, (wake) => (this.lingerWakeUp = wake));
+      await wakeableSleep(wait, (wake) => (this.lingerWakeUp = wake));
       this.lingerWakeUp = undefined;
     }
     this.lastRoundAt = performance.now();
@@ -393,7 +393,7 @@ export class Shipper {
 }
 
 /** Resolves after `ms`, or earlier when the function handed to `onWake` is called. */
-function sleep(ms: number, onWake: (wake: () => void) => void): Promise<void> {
+function wakeableSleep(ms: number, onWake: (wake: () => void) => void): Promise<void> {
   return new Promise((resolve) => {
     const timer = setTimeout(resolve, ms);
     onWake(() => {
