@@ -1,3 +1,4 @@
+import type { z } from 'zod';
 import { TABLES, ValidationError, apiEventSchema, fetchEventSchema, tradingEventSchema, validateEvents, type Row, type TableName } from '@tradewatch/models';
 import { PayloadTooLargeError } from '../errors';
 import { IlpRejectedError } from '../ilp/ilp-errors';
@@ -53,26 +54,23 @@ export class IngestService {
   }
 
   fetchEvents(body: unknown): number {
-    this.checkRows(body);
-    const events = validateEvents('fetch_events', fetchEventSchema(this.recorder.validation), body);
-    this.recorder.admitSeries('pipeline_metrics', events);
-    this.pipeline.record(events);
-    return events.length;
+    return this.events(body, 'fetch_events', fetchEventSchema(this.recorder.validation), 'pipeline_metrics', (e) => this.pipeline.record(e));
   }
 
   tradingEvents(body: unknown): number {
-    this.checkRows(body);
-    const events = validateEvents('trading_events', tradingEventSchema(this.recorder.validation), body);
-    this.recorder.admitSeries('trading_metrics', events);
-    this.trading.record(events);
-    return events.length;
+    return this.events(body, 'trading_events', tradingEventSchema(this.recorder.validation), 'trading_metrics', (e) => this.trading.record(e));
   }
 
   apiEvents(body: unknown): number {
+    return this.events(body, 'api_events', apiEventSchema(this.recorder.validation), 'exchange_api_calls', (e) => this.apiCalls.record(e));
+  }
+
+  /** One event stream: validated (all or nothing), admitted as series of the table it feeds, handed to its collector. */
+  private events<E extends object>(body: unknown, stream: string, schema: z.ZodType<E, unknown>, table: TableName, record: (events: E[]) => void): number {
     this.checkRows(body);
-    const events = validateEvents('api_events', apiEventSchema(this.recorder.validation), body);
-    this.recorder.admitSeries('exchange_api_calls', events);
-    this.apiCalls.record(events);
+    const events = validateEvents(stream, schema, body);
+    this.recorder.admitSeries(table, events);
+    record(events);
     return events.length;
   }
 
