@@ -20,13 +20,17 @@ class FakeSender implements TableBatchSender {
   readonly refused: { table: TableName; rows: number }[] = [];
   /** Tables whose next request fails as if QuestDB were unreachable. */
   readonly failOnce = new Set<string>();
+  /** While set, every request fails as if QuestDB were down; `attempts` counts them all. */
+  down = false;
+  attempts = 0;
   namesTheLine = true;
 
   async sendIlp(table: TableName, body: Buffer, rows: number): Promise<void> {
     const lines = body.toString('utf8').split('\n').filter(Boolean);
     expect(lines).toHaveLength(rows);
     const markers = lines.map((l) => /host=([^,\s]+)/.exec(l)?.[1] ?? '?');
-    if (this.failOnce.delete(table)) throw new QuestDbUnavailableError('connection refused (fake)');
+    this.attempts++;
+    if (this.down || this.failOnce.delete(table)) throw new QuestDbUnavailableError('connection refused (fake)');
     const bad = markers.findIndex((m) => m.startsWith('bad'));
     if (bad >= 0) {
       this.refused.push({ table, rows });
@@ -181,6 +185,26 @@ describe('spool shipping with a fake sender', () => {
     await expect(open()).rejects.toMatchObject({ code: 'spool_locked' });
     await sink.close();
   });
+
+  it('while QuestDB is down, appends do not cut the backoff short (no retry per append); a drain tries at once', async () => {
+    const sink = await SpoolSink.open({ dir, connection: { url: 'http://127.0.0.1:1' }, sender, backoff: { baseMs: 400, maxMs: 400 }, lingerMs: 0, onEvent: (e) => events.push(e) });
+    sender.down = true;
+    const started = performance.now();
+    for (let i = 0; i < 40; i++) {
+      await sink.append('daemon_metrics', daemon(`h${i}`));
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    const seconds = (performance.now() - started) / 1000;
+    // One attempt, then one per backoff (400 ms, jitter makes it shorter): far fewer than 40 appends.
+    expect(sender.attempts).toBeLessThanOrEqual(Math.ceil(seconds / 0.2) + 2);
+    const before = sender.attempts;
+    sender.down = false;
+    await expect(sink.drain(300)).resolves.toBe(true);
+    expect(sender.attempts).toBeGreaterThan(before);
+    await sink.close();
+    expect(sender.requests.flatMap((r) => r.markers)).toHaveLength(40);
+  });
+
   describe('lingering between rounds (few large transactions for QuestDB)', () => {
     const until = async (done: () => boolean, ms = 5_000) => {
       const deadline = performance.now() + ms;

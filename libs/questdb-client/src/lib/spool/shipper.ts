@@ -85,6 +85,10 @@ export class Shipper {
   private loop: Promise<void> | undefined;
   private wakeUp: (() => void) | undefined;
   private woken = false;
+  /** Waiting out a backoff after a failed attempt: appends do not end it. */
+  private backingOff = false;
+  /** A hurry not yet answered by an attempt: the next backoff is skipped once. */
+  private hurryPending = false;
   /** Set by `hurry` (a drain): no lingering until the spool is shipped. */
   private hurried = false;
   /** Wakes a lingering round (appends, hurry, stop). */
@@ -115,17 +119,24 @@ export class Shipper {
     this.loop ??= this.run();
   }
 
-  /** New records are durable, or a drain wants the next attempt now rather than after the backoff. */
+  /**
+   * New records are durable: ends an idle wait or a linger. Not a backoff: while QuestDB fails,
+   * every append would otherwise be a new attempt (and a log line).
+   */
   wake(): void {
+    this.lingerWakeUp?.();
+    if (this.backingOff) return;
+    this.woken = true;
+    this.wakeUp?.();
+  }
+
+  /** Ships what is spooled now, without lingering or waiting out a backoff (a drain, a shutdown). */
+  hurry(): void {
+    this.hurried = true;
+    this.hurryPending = true;
     this.woken = true;
     this.wakeUp?.();
     this.lingerWakeUp?.();
-  }
-
-  /** Ships what is spooled without lingering (a drain, a shutdown). */
-  hurry(): void {
-    this.hurried = true;
-    this.wake();
   }
 
   noteAppended(rows: number, appendedAtMs: number): void {
@@ -152,6 +163,7 @@ export class Shipper {
             if (this.committed >= this.log.end) {
               this.oldestAppendedAtMs = undefined;
               this.hurried = false;
+              this.hurryPending = false;
               await this.pause(1_000);
               continue;
             }
@@ -183,7 +195,12 @@ export class Shipper {
           attempt,
           retryInMs: delay,
         });
+        this.backingOff = true;
+        // Appends since the last attempt are no reason to try again sooner; a drain's hurry is.
+        this.woken = this.hurryPending;
+        this.hurryPending = false;
         await this.pause(delay);
+        this.backingOff = false;
       }
     }
     await next?.catch(() => undefined);
