@@ -41,6 +41,16 @@ describe('body decoding', () => {
     expect(decodeUtf8(Buffer.from('é€', 'utf8'))).toBe('é€');
   });
 
+  it('decodes ASCII bodies (the fast path) and views into a larger buffer exactly, and strips a UTF-8 byte-order mark', () => {
+    const all = Buffer.from(Array.from({ length: 128 }, (_, c) => c));
+    expect(decodeUtf8(all)).toBe(String.fromCharCode(...all));
+    const big = Buffer.from('xx{"a":"b"}yy');
+    expect(decodeUtf8(big.subarray(2, 11))).toBe('{"a":"b"}');
+    expect(decodeUtf8(Buffer.from('\ufeff{"a":1}', 'utf8'))).toBe('{"a":1}');
+    // One byte beyond ASCII anywhere leaves the fast path, and is then judged as UTF-8.
+    expect(() => decodeUtf8(Buffer.concat([Buffer.from('{"a":"'.padEnd(100, 'x')), Buffer.from([0x80]), Buffer.from('"}')]))).toThrow(/not valid UTF-8/);
+  });
+
   it('JSON: empty and malformed bodies are validation errors; huge numbers become Infinity for validation to refuse', () => {
     expect(() => parseJsonBody(undefined)).toThrow(ValidationError);
     expect(() => parseJsonBody(Buffer.from('{"a":'))).toThrow(/malformed JSON/);

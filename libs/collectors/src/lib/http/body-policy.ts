@@ -1,5 +1,7 @@
+import { isAscii } from 'node:buffer';
 import { ValidationError } from '@tradewatch/models';
 import { BadRequestError, UnsupportedMediaTypeError } from '../errors';
+import { parseJsonArrayInPieces } from './json-pieces';
 
 /** What a route reads as its body: JSON (`/v1/*`) or InfluxDB line protocol (`/write`). */
 export type BodyKind = 'json' | 'ilp';
@@ -55,6 +57,9 @@ const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 
 /** Decodes a body as strict UTF-8: bytes that are not UTF-8 are refused, never replaced by U+FFFD. */
 export function decodeUtf8(body: Uint8Array): string {
+  // Most bodies are ASCII: checked with SIMD and copied into a one-byte string, several times
+  // cheaper than the fatal decoder (and ASCII holds no byte-order mark to strip).
+  if (isAscii(body)) return Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('latin1');
   try {
     return utf8.decode(body);
   } catch {
@@ -63,13 +68,15 @@ export function decodeUtf8(body: Uint8Array): string {
 }
 
 /**
- * Parses a JSON request body (strict UTF-8). Numbers too large for a double (`1e400`) become
+ * Parses a JSON request body (strict UTF-8); a large array in pieces (see json-pieces.ts). Numbers too large for a double (`1e400`) become
  * Infinity in JSON.parse; validation refuses them like any out-of-range value.
  */
 export function parseJsonBody(body: Uint8Array | undefined): unknown {
   if (body === undefined || body.length === 0) {
     throw new ValidationError('request', [{ row: 0, path: '', message: 'request body must be JSON (one row or an array of rows)' }]);
   }
+  const inPieces = parseJsonArrayInPieces(body, decodeUtf8);
+  if (inPieces !== undefined) return inPieces;
   const text = decodeUtf8(body);
   try {
     return JSON.parse(text);
