@@ -64,7 +64,7 @@ export class CollectorService {
     this.identity = { host: options.host, env: options.env };
     const output = this.recorder;
     this.inventory = new SourceInventory({ options: options.inventory, pipeline: options.pipeline, env: options.env });
-    this.recorder.observer = (table, rows, seriesKeys) => this.inventory.observe(table, rows, seriesKeys);
+    this.recorder.observer = (table, rows, series) => this.inventory.observe(table, rows, series);
     const derived = this.recorder.derived;
     this.daemon = new DaemonCollector(options.daemons, { output, validation: options.validation, env: options.env, onError, pollFailures: metrics.daemonPollFailures });
     this.exchange = new ExchangeCollector(options.exchanges, { output, host: options.host, env: options.env, onError });

@@ -12,7 +12,7 @@ import {
 import type { MetricsClient, RowSink } from '@tradewatch/questdb-client';
 import type { RowOutput } from './collector';
 import type { CollectorMetrics } from './metrics/collector-metrics';
-import type { LatestValues, SeriesKeys } from './metrics/latest-values';
+import type { AdmittedSeries, LatestValues } from './metrics/latest-values';
 
 /**
  * The one path every row takes, whether it came over HTTP or from a collector: the counter
@@ -22,7 +22,7 @@ import type { LatestValues, SeriesKeys } from './metrics/latest-values';
 export class RowRecorder implements RowOutput {
   private readonly continuity = new CounterContinuity();
   /** Sees every stored row that a source reported (the source inventory); derived rows bypass it. */
-  observer: ((table: TableName, rows: readonly object[], seriesKeys?: readonly string[]) => void) | undefined;
+  observer: ((table: TableName, rows: readonly object[], series?: readonly (object | undefined)[]) => void) | undefined;
   /** For rows the collector derives itself (positions, silence rows, heartbeats): stored like any row, never taken as a source's report. */
   readonly derived: RowOutput = { write: (table, rows) => this.write(table, rows, false) };
 
@@ -51,15 +51,16 @@ export class RowRecorder implements RowOutput {
   }
 
   /**
-   * Records rows that `validate` returned and `admitSeries` admitted (its keys, so that they are
-   * computed once): validated against the registry's ranges already, so no range check again.
+   * Records rows that `validate` returned and `admitSeries` admitted (with what it found, so that
+   * each row's series is looked up once): validated against the registry's ranges already, so no
+   * range check again.
    */
-  storeValidated<T extends TableName>(table: T, rows: readonly Row<T>[], keys: SeriesKeys | undefined): Promise<void> {
-    return this.store(table, rows, true, keys);
+  storeValidated<T extends TableName>(table: T, rows: readonly Row<T>[], admitted: AdmittedSeries | undefined): Promise<void> {
+    return this.store(table, rows, true, admitted);
   }
 
   /** Refuses (SeriesLimitError) items that would create more series of `table` than allowed. */
-  admitSeries(table: TableName, items: readonly object[]): SeriesKeys | undefined {
+  admitSeries(table: TableName, items: readonly object[]): AdmittedSeries | undefined {
     return this.latest.admit(table, items);
   }
 
@@ -89,30 +90,30 @@ export class RowRecorder implements RowOutput {
     await this.store(table, rows, reported);
   }
 
-  private async store<T extends TableName>(table: T, rows: readonly Row<T>[], reported: boolean, keys?: SeriesKeys): Promise<void> {
-    if (table === 'daemon_metrics') return this.writeDaemon(rows as readonly DaemonMetricsRow[], reported, keys);
-    await this.append(table, rows, reported, keys);
+  private async store<T extends TableName>(table: T, rows: readonly Row<T>[], reported: boolean, admitted?: AdmittedSeries): Promise<void> {
+    if (table === 'daemon_metrics') return this.writeDaemon(rows as readonly DaemonMetricsRow[], reported, admitted);
+    await this.append(table, rows, reported, admitted);
   }
 
   /**
    * Counter continuity is checked and remembered synchronously per (host, env) series, so
    * concurrent batches run in parallel (no queue); a batch the sink refuses is rolled back.
    */
-  private async writeDaemon(rows: readonly DaemonMetricsRow[], reported: boolean, keys?: SeriesKeys): Promise<void> {
+  private async writeDaemon(rows: readonly DaemonMetricsRow[], reported: boolean, admitted?: AdmittedSeries): Promise<void> {
     const { issues, admission } = this.continuity.admit(rows);
     if (issues.length > 0) {
       this.metrics.rowsRejected.inc({ table: 'daemon_metrics' }, rows.length);
       throw new ValidationError('daemon_metrics', issues);
     }
     try {
-      await this.append('daemon_metrics', rows, reported, keys);
+      await this.append('daemon_metrics', rows, reported, admitted);
     } catch (error) {
       admission.rollback();
       throw error;
     }
   }
 
-  private async append<T extends TableName>(table: T, rows: readonly Row<T>[], reported: boolean, keys?: SeriesKeys): Promise<void> {
+  private async append<T extends TableName>(table: T, rows: readonly Row<T>[], reported: boolean, admitted?: AdmittedSeries): Promise<void> {
     try {
       await this.sink.append(table, rows);
     } catch (error) {
@@ -121,7 +122,7 @@ export class RowRecorder implements RowOutput {
       throw error;
     }
     this.metrics.rowsAccepted.inc({ table }, rows.length);
-    this.latest.observe(table, rows, keys);
-    if (reported) this.observer?.(table, rows, keys?.rows === rows ? keys.keys : undefined);
+    this.latest.observe(table, rows, admitted);
+    if (reported) this.observer?.(table, rows, admitted?.rows === rows ? admitted.series : undefined);
   }
 }

@@ -7,7 +7,7 @@ import { readIlp } from '../ilp/ilp-reader';
 import type { IlpLineIssue } from '../ilp/ilp-rows';
 import type { ApiCallCollector } from '../api/api-call-collector';
 import type { PipelineCollector } from '../pipeline/pipeline-collector';
-import type { SeriesKeys, SeriesLimits } from '../metrics/latest-values';
+import type { AdmittedSeries, SeriesLimits } from '../metrics/latest-values';
 import type { RowRecorder } from '../row-recorder';
 import type { TradingCollector } from '../trading/trading-collector';
 
@@ -107,16 +107,16 @@ export class IngestService {
       }
     }
     if (issues.length > 0) throw new IlpRejectedError(issues);
-    for (const batch of valid) batch.keys = this.recorder.admitSeries(batch.table, batch.rows);
+    for (const batch of valid) batch.admitted = this.recorder.admitSeries(batch.table, batch.rows);
     // daemon_metrics first: its counter-continuity rule is the only one that can still refuse
     // at write time, and then nothing of the request has been written yet.
     return valid.sort((a, b) => Number(b.table === 'daemon_metrics') - Number(a.table === 'daemon_metrics'));
   }
 
   private async writeLines(valid: readonly IlpValidBatch[]): Promise<number> {
-    for (const { table, rows, lines, keys } of valid) {
+    for (const { table, rows, lines, admitted } of valid) {
       try {
-        await this.recorder.storeValidated(table, rows, keys);
+        await this.recorder.storeValidated(table, rows, admitted);
       } catch (error) {
         if (error instanceof ValidationError) throw new IlpRejectedError(lineIssues(error, table, lines));
         throw error;
@@ -138,8 +138,8 @@ interface IlpValidBatch {
   table: TableName;
   rows: Row<TableName>[];
   lines: number[];
-  /** The rows' series keys, once admitted. */
-  keys?: SeriesKeys;
+  /** The rows' series, once admitted. */
+  admitted?: AdmittedSeries;
 }
 
 /** A table's validation issues (row indexes of the batch) as line-protocol issues (line numbers). */

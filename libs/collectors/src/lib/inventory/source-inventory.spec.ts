@@ -183,11 +183,12 @@ describe('SourceInventory (pinned clock, no QuestDB)', () => {
     expect(inventory.list()).toEqual([]);
   });
 
-  it('series keys handed in with the rows find known sources; a forgotten or restored source is never updated through a stale key', () => {
+  it('series handles handed in with the rows find known sources; a forgotten or restored source is never updated through a stale handle', () => {
     const keyed = setup();
     const plain = setup();
     const rows = (t: number) => [daemonRow(keyed.us(t), 'd1'), daemonRow(keyed.us(t), 'd2', { running: false, last_error: 'oom' })];
-    const keys = ['d1\u0000prod', 'd2\u0000prod'];
+    // The recorder's series handles are opaque objects, one per series.
+    const keys = [{ series: 'd1' }, { series: 'd2' }];
     for (const t of [0, 10 * S, 20 * S]) {
       keyed.at(t);
       plain.at(t);
@@ -199,7 +200,7 @@ describe('SourceInventory (pinned clock, no QuestDB)', () => {
     expect(keyed.inventory.list()).toEqual(plain.inventory.list());
     expect(keyed.inventory.list().map((s) => [s.key['host'], s.ageSeconds])).toEqual([['d2', 10], ['d1', 10]]);
 
-    // Forgotten, then reported again under the same series key: a new source, listed and due for silence.
+    // Forgotten, then reported again under the same series handle: a new source, listed and due for silence.
     expect(keyed.inventory.forget('daemon', { host: 'd1', env: 'prod' })).toBe('forgotten');
     keyed.inventory.observe('daemon_metrics', [daemonRow(keyed.us(30 * S), 'd1')], [keys[0]]);
     expect(keyed.inventory.list().find((s) => s.key['host'] === 'd1')).toMatchObject({ state: 'ok', ageSeconds: 0 });

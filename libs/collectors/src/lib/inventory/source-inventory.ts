@@ -80,11 +80,11 @@ const MEMO_LIMIT = 100_000;
 export class SourceInventory {
   private readonly entries = new Map<string, Entry>();
   /**
-   * Per kind, the entry each series key of the recorder (its table's SYMBOL columns) last led to:
-   * rows whose key was computed for the series limits find their entry without building an id.
+   * Per kind, the entry each series of the recorder (its table's SYMBOL columns, an opaque handle)
+   * last led to: rows whose series the recorder looked up find their entry without building an id.
    * Emptied whenever an entry is removed or replaced, and when it grows past MEMO_LIMIT.
    */
-  private readonly memo = new Map<SourceKind, Map<string, Entry>>(SOURCE_KINDS.map((k) => [k, new Map()]));
+  private readonly memo = new Map<SourceKind, Map<object, Entry>>(SOURCE_KINDS.map((k) => [k, new Map()]));
   private readonly now: () => number;
 
   constructor(private readonly settings: InventorySettings) {
@@ -94,21 +94,21 @@ export class SourceInventory {
 
   /**
    * Rows reported by a source (over HTTP, or polled/probed by the collector) and stored.
-   * `seriesKeys`, when given, are the rows' series keys (one per row, as the recorder's series
-   * limits compute them): they find known sources without building their ids.
+   * `series`, when given, are the rows' series (one handle per row, as the recorder's series
+   * limits found them): they find known sources without building their ids.
    */
-  observe(table: string, rows: readonly object[], seriesKeys?: readonly string[]): void {
+  observe(table: string, rows: readonly object[], series?: readonly (object | undefined)[]): void {
     const kind = KIND_OF_TABLE.get(table);
     if (!kind) return;
     // On the ingest path of every row: no allocation per row beyond the key string.
     const keys = KEYS.get(kind) as readonly string[];
-    const memo = this.memo.get(kind) as Map<string, Entry>;
+    const memo = this.memo.get(kind) as Map<object, Entry>;
     if (memo.size > MEMO_LIMIT) memo.clear();
     const nowMicros = this.now() * 1000;
     for (let n = 0; n < rows.length; n++) {
       const r = rows[n] as SourceRow;
-      const seriesKey = seriesKeys?.[n];
-      let e = seriesKey === undefined ? undefined : memo.get(seriesKey);
+      const handle = series?.[n];
+      let e = handle === undefined ? undefined : memo.get(handle);
       const silence = isSilenceRow(kind, r);
       const at = silence ? r.timestamp - Math.round(Number(r['gap_duration_seconds'] ?? 0) * 1e6) : r.timestamp;
       if (!e) {
@@ -122,7 +122,7 @@ export class SourceInventory {
           e = { kind, key, env: r.env, expected: false, since: Math.min(at, nowMicros), lastReportAt: null, lastSilenceRowAt: null, last: null };
           this.entries.set(id, e);
         }
-        if (seriesKey !== undefined) memo.set(seriesKey, e);
+        if (handle !== undefined) memo.set(handle, e);
       }
       if (silence && (e.lastSilenceRowAt === null || r.timestamp > e.lastSilenceRowAt)) e.lastSilenceRowAt = r.timestamp;
       const reportAt = at < nowMicros ? at : nowMicros;

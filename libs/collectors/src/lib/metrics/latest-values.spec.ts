@@ -65,3 +65,31 @@ describe('LatestValues series bounds (pinned clock)', () => {
     expect(() => values.admit('daemon_metrics', [row('d'), row('e')])).not.toThrow();
   });
 });
+
+describe('LatestValues: what admit found is what observe updates (pinned clock)', () => {
+  let now = 1_000_000;
+  const registry = new CollectorMetrics({ defaultMetrics: false }).registry;
+  const values = new LatestValues(registry, { maxNewSeriesPerRequest: 10, maxSeriesPerTable: 10, forgetSeriesAfterMs: 60_000 }, () => now);
+  const row = (host: string, uptime: number) => ({ timestamp: now * 1000, host, env: 'prod' as const, running: true, uptime_seconds: uptime }) as Row<'daemon_metrics'>;
+  const uptimes = async () => (await registry.getSingleMetric('tradewatch_daemon_uptime_seconds')?.get())?.values.map((v) => [v.labels['host'], v.value]);
+
+  it('a series forgotten between admit and observe (while the rows were made durable) is held again, with the new row', async () => {
+    values.observe('daemon_metrics', [row('a', 1)]);
+    now += 61_000;
+    const rows = [row('a', 2), row('b', 3)];
+    const admitted = values.admit('daemon_metrics', rows); // sweeps: "a" is forgotten
+    expect(values.seriesCount('daemon_metrics')).toBe(0);
+    values.observe('daemon_metrics', rows, admitted);
+    expect(values.seriesCount('daemon_metrics')).toBe(2);
+    expect(await uptimes()).toEqual([['a', 2], ['b', 3]]);
+    // observe filled in the series it created: the inventory gets one handle per row.
+    expect(admitted?.series.every((s) => s !== undefined)).toBe(true);
+  });
+
+  it('a missing key column is not the text "undefined": two series', () => {
+    const before = values.seriesCount('exchange_status');
+    const status = (exchange: unknown) => ({ timestamp: now * 1000, exchange, symbol: 'BTC/USDT', env: 'prod', connected: true }) as unknown as Row<'exchange_status'>;
+    values.observe('exchange_status', [status(undefined), status('undefined')]);
+    expect(values.seriesCount('exchange_status')).toBe(before + 2);
+  });
+});

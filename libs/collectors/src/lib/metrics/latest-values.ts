@@ -2,20 +2,21 @@ import { Counter, Gauge, type Registry } from 'prom-client';
 import { TABLE_NAMES, type Row, type TableName } from '@tradewatch/models';
 import { SeriesLimitError } from '../errors';
 import { gaugeSpecs, labelColumns, seriesColumns, type GaugeSpec } from './gauge-specs';
+import { SeriesStore, type HeldSeries } from './series-store';
 
 type AnyRow = Record<string, unknown>;
-interface Series {
-  row: AnyRow;
-  seenAt: number;
-}
 
-/** The series keys `admit` computed for its items, handed to `observe` with the same array so they are computed once. */
-export interface SeriesKeys {
+/**
+ * What `admit` found for its items: per item, the series it belongs to when already held. Handed
+ * to `observe` (and the inventory) with the same array, so that each row is looked up once.
+ */
+export interface AdmittedSeries {
   readonly rows: readonly object[];
-  readonly keys: readonly string[];
+  /** Per row, its series (`observe` fills in those it creates); opaque outside this file. */
+  readonly series: (HeldSeries | undefined)[];
 }
 
-/** The series' key: its SYMBOL columns' values, NUL-separated (a missing one reads "undefined"). */
+/** A series' key as text (for counting new series): its SYMBOL columns' values, NUL-separated. */
 function seriesKey(columns: readonly string[], item: AnyRow): string {
   if (columns.length === 0) return '';
   let key = String(item[columns[0]]);
@@ -47,8 +48,8 @@ export const DEFAULT_SERIES_LIMITS: SeriesLimits = { maxNewSeriesPerRequest: 5_0
  * only in a high-cardinality label (`symbol`) are combined per `GaugeSpec.aggregate`.
  */
 export class LatestValues {
-  /** Per table, the series by key: its latest row and when it was last observed (collector clock, ms), for forgetting silent ones. */
-  private readonly series = new Map<TableName, Map<string, Series>>(TABLE_NAMES.map((t) => [t, new Map()]));
+  /** Per table, its series: the latest row of each and when it was last observed, for forgetting silent ones. */
+  private readonly series = new Map<TableName, SeriesStore>(TABLE_NAMES.map((t) => [t, new SeriesStore(seriesColumns(t))]));
   private readonly refused: Counter<'table' | 'limit'>;
   private lastSweep = 0;
 
@@ -68,22 +69,26 @@ export class LatestValues {
 
   private readonly keyColumns = new Map<TableName, readonly string[]>(TABLE_NAMES.map((t) => [t, seriesColumns(t)]));
 
-  /** On the ingest path of every row: one Map entry per series, updated in place; no allocation per row beyond the key. */
-  observe<T extends TableName>(table: T, rows: readonly Row<T>[], keys?: SeriesKeys): void {
+  /** On the ingest path of every row: one lookup per row (none when `admitted` holds it), the series updated in place. */
+  observe<T extends TableName>(table: T, rows: readonly Row<T>[], admitted?: AdmittedSeries): void {
     const store = this.series.get(table);
-    const columns = this.keyColumns.get(table);
-    if (!store || !columns) return;
+    if (!store) return;
     const now = this.now();
-    const known = keys?.rows === rows ? keys.keys : undefined;
+    const known = admitted?.rows === rows ? admitted.series : undefined;
     for (let i = 0; i < rows.length; i++) {
       const row = rows[i] as AnyRow;
-      const key = known ? known[i] : seriesKey(columns, row);
-      const held = store.get(key);
-      if (!held) store.set(key, { row, seenAt: now });
-      else {
-        if ((row['timestamp'] as number) >= (held.row['timestamp'] as number)) held.row = row;
-        held.seenAt = now;
+      let held = known?.[i];
+      // Forgotten while the rows were being made durable, or new: looked up (again).
+      if (held === undefined || held.forgotten) {
+        held = store.get(row);
+        if (known) known[i] = held ?? (held = store.add(row, now));
+        else if (!held) {
+          store.add(row, now);
+          continue;
+        }
       }
+      if ((row['timestamp'] as number) >= (held.row['timestamp'] as number)) held.row = row;
+      held.seenAt = now;
     }
   }
 
@@ -98,17 +103,17 @@ export class LatestValues {
    * `table` than one request may, or more than the table may hold. `items` carry the table's
    * SYMBOL columns (rows, or events that feed the table); items without them create no series.
    */
-  admit(table: TableName, items: readonly object[]): SeriesKeys | undefined {
+  admit(table: TableName, items: readonly object[]): AdmittedSeries | undefined {
     this.forgetSilent();
     const store = this.series.get(table);
     const columns = this.keyColumns.get(table);
     if (!store || !columns) return undefined;
     const fresh = new Set<string>();
-    const keys: string[] = new Array<string>(items.length);
+    const series = new Array<HeldSeries | undefined>(items.length);
     for (let i = 0; i < items.length; i++) {
       const item = items[i] as AnyRow;
-      const key = (keys[i] = seriesKey(columns, item));
-      if (hasKey(columns, item) && !store.has(key)) fresh.add(key);
+      const held = (series[i] = store.get(item));
+      if (held === undefined && hasKey(columns, item)) fresh.add(seriesKey(columns, item));
     }
     const { maxNewSeriesPerRequest, maxSeriesPerTable, forgetSeriesAfterMs } = this.limits;
     if (fresh.size > maxNewSeriesPerRequest) {
@@ -122,7 +127,7 @@ export class LatestValues {
           `Series not reported for ${Math.round(forgetSeriesAfterMs / 1000)} s are forgotten`,
       );
     }
-    return { rows: items, keys };
+    return { rows: items, series };
   }
 
   /** Drops series silent for longer than the limit; sweeps at most once a second. */
@@ -132,7 +137,7 @@ export class LatestValues {
     this.lastSweep = now;
     const oldest = now - this.limits.forgetSeriesAfterMs;
     for (const store of this.series.values()) {
-      for (const [key, held] of store) if (held.seenAt < oldest) store.delete(key);
+      for (const held of store.values()) if (held.seenAt < oldest) store.delete(held);
     }
   }
 

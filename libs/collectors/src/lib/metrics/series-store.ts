@@ -1,0 +1,72 @@
+type AnyRow = Record<string, unknown>;
+
+/** One series of a table: its latest row and when it was last observed (collector clock, ms). */
+export interface HeldSeries {
+  row: AnyRow;
+  seenAt: number;
+  /** The series' key: the values of its SYMBOL columns, in registry order. */
+  readonly values: readonly unknown[];
+  /** Set once forgotten: a handle kept across an await must be looked up again. */
+  forgotten: boolean;
+}
+
+/**
+ * A table's series, found by the values of its key columns through one Map per column. Why not one
+ * Map keyed by the values joined into a string: building, flattening and hashing that string per
+ * row cost ~0.3 µs, four times the nested lookups (the values are strings JSON.parse made; each
+ * hashes once). Values are compared as Map keys do, so a missing value (undefined) never equals the
+ * text "undefined".
+ */
+export class SeriesStore {
+  private readonly root = new Map<unknown, unknown>();
+  private readonly held = new Set<HeldSeries>();
+
+  constructor(private readonly columns: readonly string[]) {}
+
+  get size(): number {
+    return this.held.size;
+  }
+
+  values(): IterableIterator<HeldSeries> {
+    return this.held.values();
+  }
+
+  /** The series `item` belongs to, if held. */
+  get(item: AnyRow): HeldSeries | undefined {
+    const { columns } = this;
+    let level: unknown = this.root;
+    for (let i = 0; i < columns.length; i++) {
+      level = (level as Map<unknown, unknown>).get(item[columns[i]]);
+      if (level === undefined) return undefined;
+    }
+    return columns.length === 0 ? (this.root.get(undefined) as HeldSeries | undefined) : (level as HeldSeries);
+  }
+
+  /** Holds a new series for `row` (the caller checked `get` found none). */
+  add(row: AnyRow, seenAt: number): HeldSeries {
+    const { columns } = this;
+    const values = columns.map((c) => row[c]);
+    const series: HeldSeries = { row, seenAt, values, forgotten: false };
+    let level = this.root;
+    for (let i = 0; i < values.length - 1; i++) {
+      let next = level.get(values[i]) as Map<unknown, unknown> | undefined;
+      if (next === undefined) level.set(values[i], (next = new Map()));
+      level = next;
+    }
+    level.set(values.length === 0 ? undefined : values[values.length - 1], series);
+    this.held.add(series);
+    return series;
+  }
+
+  /** Forgets a series (and the Maps it alone used). */
+  delete(series: HeldSeries): void {
+    if (!this.held.delete(series)) return;
+    series.forgotten = true;
+    const path: Map<unknown, unknown>[] = [this.root];
+    for (let i = 0; i < series.values.length - 1; i++) path.push(path[i].get(series.values[i]) as Map<unknown, unknown>);
+    for (let i = path.length - 1; i >= 0; i--) {
+      path[i].delete(series.values.length === 0 ? undefined : series.values[i]);
+      if (path[i].size > 0) break;
+    }
+  }
+}
