@@ -7,7 +7,9 @@ import { rowRangeIssues } from './row-ranges';
 import { formatIsoMicros } from './timestamp';
 import { toFieldIssues, validateRows } from './validate';
 import { DEFAULT_VALIDATION_OPTIONS, type ValidationOptions } from './validation-options';
-import type { Column } from './columns';
+import { mergeExclusions } from './compiled-validator';
+import { NAME_RULES, type Column } from './columns';
+
 
 const NOW = Date.UTC(2026, 10, 22, 12, 0, 0);
 const DAY = 86_400_000;
@@ -171,5 +173,29 @@ describe('compiled validation of timestamps shared by many rows', () => {
     // Another text of the same clock: its own answer.
     expect(validate(row('yesterday'), NOW)).toBeUndefined();
     expect(validate(row(formatIsoMicros(NOW * 1000)), NOW)).toMatchObject({ last_message_at: NOW * 1000 });
+  });
+});
+
+describe('merged name patterns', () => {
+  it('one pattern per name in what ajv runs, the four exclusions still apart for zod', () => {
+    const json = { type: 'object', properties: { host: { type: 'string', allOf: NAME_RULES.map(([p]) => ({ type: 'string', pattern: p.source })) } } };
+    const merged = mergeExclusions(json);
+    expect(merged.properties.host.allOf).toEqual([{ type: 'string', pattern: '^[^\\p{Cc}\\p{Cf}\\p{Zl}\\p{Zp}\\p{Cs}\\uFFFD]*$' }]);
+    // Anything else is left as it is.
+    const other = { allOf: [{ type: 'string', pattern: '^[a-z]+$' }, { type: 'string', pattern: '^[^x]*$' }], anyOf: [{ type: 'null' }] };
+    expect(mergeExclusions(other)).toEqual(other);
+  });
+
+  it('the compiled validator accepts a host name exactly when zod does, for every BMP code point and some beyond', () => {
+    const schema = tableDef('daemon_metrics').schema(DEFAULT_VALIDATION_OPTIONS);
+    const compiled = tableDef('daemon_metrics').compiled(DEFAULT_VALIDATION_OPTIONS);
+    const row = (host: string) => ({ timestamp: formatIsoMicros(Date.now() * 1000), host, env: 'prod', running: true });
+    const differ: number[] = [];
+    const chars = [...Array.from({ length: 0x10000 }, (_, c) => String.fromCharCode(c)), '\u{1F600}', '\u{E0001}', '\u{F0000}', '\u{10FFFD}'];
+    for (const ch of chars) {
+      const host = `a${ch}b`;
+      if ((compiled(row(host)) !== undefined) !== schema.safeParse(row(host)).success) differ.push(ch.codePointAt(0) ?? -1);
+    }
+    expect(differ).toEqual([]);
   });
 });

@@ -26,7 +26,7 @@ const ajv = new Ajv({ allErrors: false, strict: false });
  */
 export function compileValidator(schema: z.ZodType, options: ValidationOptions, extras: CompileExtras): CompiledValidator {
   const json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any', target: 'draft-7' });
-  const check = ajv.compile(json);
+  const check = ajv.compile(mergeExclusions(json));
   const { rules } = extras;
   // The last answer per column: the rows of a batch mostly share their timestamps.
   const timestamps = extras.timestamps.map((t) => ({ ...t, text: '', nowMs: Number.NaN, answer: '' as number | string }));
@@ -49,6 +49,28 @@ export function compileValidator(schema: z.ZodType, options: ValidationOptions, 
     rules?.(out, () => (ok = false));
     return ok ? out : undefined;
   };
+}
+
+/** `^[^…]*$`: a string without any character of the class. */
+const EXCLUSION = /^\^\[\^((?:[^\]\\]|\\.)+)\]\*\$$/;
+
+/**
+ * The same JSON Schema with each `allOf` of character exclusions (the NAME_RULES, one pattern per
+ * message) merged into one pattern: "none of A" and "none of B" is "none of A or B", so what it
+ * accepts is unchanged, with one regular expression run per value instead of four. zod, which
+ * words the refusals, keeps the separate patterns.
+ */
+export function mergeExclusions<S>(schema: S): S {
+  if (Array.isArray(schema)) return schema.map(mergeExclusions) as S;
+  if (schema === null || typeof schema !== 'object') return schema;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(schema)) out[key] = mergeExclusions(value);
+  const all = out['allOf'];
+  if (Array.isArray(all)) {
+    const classes = all.map((m: Record<string, unknown>) => (Object.keys(m).every((k) => k === 'type' || k === 'pattern') && m['type'] === 'string' ? EXCLUSION.exec(String(m['pattern']))?.[1] : undefined));
+    if (all.length > 1 && classes.every((c) => c !== undefined)) out['allOf'] = [{ type: 'string', pattern: `^[^${classes.join('')}]*$` }];
+  }
+  return out as S;
 }
 
 interface TableSpecLike {
