@@ -43,9 +43,12 @@ export class RowRecorder implements RowOutput {
     return this.continuity.seed(rows);
   }
 
-  /** Validates untrusted rows (one or an array), all or nothing, then records them. */
-  async ingest<T extends TableName>(table: T, input: unknown): Promise<number> {
-    const rows = this.validate(table, input);
+  /**
+   * Validates untrusted rows (one or an array), all or nothing, then records them. `handedOver`:
+   * the caller holds `input` nowhere else (a body it just parsed), so valid rows are converted in place.
+   */
+  async ingest<T extends TableName>(table: T, input: unknown, handedOver = false): Promise<number> {
+    const rows = this.validate(table, input, handedOver);
     await this.storeValidated(table, rows, this.admitSeries(table, rows));
     return rows.length;
   }
@@ -64,10 +67,10 @@ export class RowRecorder implements RowOutput {
     return this.latest.admit(table, items);
   }
 
-  /** Validates untrusted rows (one or an array), all or nothing, counting refusals; records nothing. */
-  validate<T extends TableName>(table: T, input: unknown): Row<T>[] {
+  /** Validates untrusted rows (one or an array), all or nothing, counting refusals; records nothing. `handedOver`: as for `ingest`. */
+  validate<T extends TableName>(table: T, input: unknown, handedOver = false): Row<T>[] {
     try {
-      return validateRows(table, input, this.validation);
+      return validateRows(table, input, this.validation, handedOver);
     } catch (error) {
       if (error instanceof ValidationError) this.metrics.rowsRejected.inc({ table }, Array.isArray(input) ? input.length : 1);
       throw error;

@@ -4,8 +4,12 @@ import type { Column } from './columns';
 import { timestampProblem, type TimestampLimits } from './timestamp-limits';
 import type { ValidationOptions } from './validation-options';
 
-/** A validator compiled once: the parsed value, or undefined when it is not valid. `nowMs`: the clock, read once per batch. */
-export type CompiledValidator = (input: unknown, nowMs?: number) => Record<string, unknown> | undefined;
+/**
+ * A validator compiled once: the parsed value, or undefined when it is not valid (`input` then
+ * left as it came). `nowMs`: the clock, read once per batch. `inPlace`: the caller hands `input`
+ * over (a body it just parsed), so a valid value is converted in place rather than copied.
+ */
+export type CompiledValidator = (input: unknown, nowMs?: number, inPlace?: boolean) => Record<string, unknown> | undefined;
 
 /** What JSON Schema cannot say about a value, checked by the functions zod runs too. */
 export interface CompileExtras {
@@ -29,25 +33,31 @@ export function compileValidator(schema: z.ZodType, options: ValidationOptions, 
   const check = ajv.compile(mergeExclusions(json));
   const { rules } = extras;
   // The last answer per column: the rows of a batch mostly share their timestamps.
-  const timestamps = extras.timestamps.map((t) => ({ ...t, text: '', nowMs: Number.NaN, answer: '' as number | string }));
-  return (input, nowMs = options.now()) => {
+  const timestamps = extras.timestamps.map((t) => ({ ...t, text: '', nowMs: Number.NaN, answer: '' as number | string, replaced: false }));
+  return (input, nowMs = options.now(), inPlace = false) => {
     if (!check(input)) return undefined;
-    const out = { ...(input as Record<string, unknown>) };
+    const value = input as Record<string, unknown>;
+    // Every timestamp is answered before anything is written: a refused value stays as it came.
     for (const t of timestamps) {
-      const v = out[t.name];
+      const v = value[t.name];
       if (typeof v !== 'string') continue;
       if (v !== t.text || nowMs !== t.nowMs) {
         t.answer = timestampProblem(v, t.limits, nowMs);
         t.text = v;
         t.nowMs = nowMs;
       }
-      const micros = t.answer;
-      if (typeof micros === 'string') return undefined;
-      out[t.name] = micros;
+      if (typeof t.answer === 'string') return undefined;
+    }
+    const out = inPlace ? value : { ...value };
+    for (const t of timestamps) {
+      t.replaced = typeof out[t.name] === 'string';
+      if (t.replaced) out[t.name] = t.answer;
     }
     let ok = true;
     rules?.(out, () => (ok = false));
-    return ok ? out : undefined;
+    if (ok) return out;
+    if (inPlace) for (const t of timestamps) if (t.replaced) out[t.name] = t.text;
+    return undefined;
   };
 }
 

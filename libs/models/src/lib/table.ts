@@ -28,11 +28,14 @@ export interface TableSpec<N extends string, C extends Columns> {
   rules?: RowRule<C>;
 }
 
+/** The compiled validator of a table's rows (see CompiledValidator). */
+export type CompiledRowValidator<C extends Columns> = (input: unknown, nowMs?: number, inPlace?: boolean) => RowOf<C> | undefined;
+
 export interface TableDef<N extends string = string, C extends Columns = Columns> extends TableSpec<N, C> {
   /** The row schema for the given options (strict: unknown fields are an error). */
   schema(options: ValidationOptions): z.ZodType<RowOf<C>, unknown>;
   /** The same validation compiled once per options (see compileRowValidator): the row, or undefined. */
-  compiled(options: ValidationOptions): (input: unknown, nowMs?: number) => RowOf<C> | undefined;
+  compiled(options: ValidationOptions): CompiledRowValidator<C>;
   columnNames: readonly (keyof C & string)[];
 }
 
@@ -44,14 +47,14 @@ export function defineTable<const N extends string, C extends Columns>(spec: Tab
   const columnNames = Object.keys(spec.columns) as (keyof C & string)[];
   const cache = new WeakMap<ValidationOptions, z.ZodType<RowOf<C>, unknown>>();
   const context = { retentionDays: spec.retentionDays, table: spec.name };
-  const compiledCache = new WeakMap<ValidationOptions, (input: unknown, nowMs?: number) => RowOf<C> | undefined>();
+  const compiledCache = new WeakMap<ValidationOptions, CompiledRowValidator<C>>();
   const def: TableDef<N, C> = {
     ...spec,
     columnNames,
     compiled(options) {
       let compiled = compiledCache.get(options);
       if (!compiled) {
-        compiled = compileRowValidator(def as never, def.schema(options), options) as (input: unknown, nowMs?: number) => RowOf<C> | undefined;
+        compiled = compileRowValidator(def as never, def.schema(options), options) as CompiledRowValidator<C>;
         compiledCache.set(options, compiled);
       }
       return compiled;
