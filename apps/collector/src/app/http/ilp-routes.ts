@@ -2,7 +2,7 @@ import { Router, type NextFunction, type Request, type Response } from 'express'
 import {
   BadRequestError,
   IlpRejectedError,
-  decodeUtf8,
+  decodeLinePieces,
   ilpErrorBody,
   isIlpPrecision,
   toHttpError,
@@ -29,7 +29,7 @@ export function ilpRoutes(deps: HttpAppDeps): Router {
       const precision = typeof req.query['precision'] === 'string' ? req.query['precision'] : 'n';
       if (!isIlpPrecision(precision)) throw new BadRequestError(`unsupported precision "${precision}"; use n, u, ms or s`);
       const bytes = bodyBytes(req);
-      await deps.service.ingest.lineProtocol(bytes === undefined ? '' : decodeUtf8(bytes), precision);
+      await deps.service.ingest.lineProtocol(bytes === undefined ? '' : decodeLinePieces(bytes), precision);
       res.status(204).end();
     },
   ];

@@ -1,6 +1,6 @@
 import { ValidationError } from '@tradewatch/models';
 import { BadRequestError, UnsupportedMediaTypeError } from '../errors';
-import { checkBodyHeaders, decodeUtf8, parseContentType, parseJsonBody } from './body-policy';
+import { checkBodyHeaders, decodeLinePieces, decodeUtf8, parseContentType, parseJsonBody } from './body-policy';
 
 describe('checkBodyHeaders', () => {
   it.each([
@@ -49,6 +49,20 @@ describe('body decoding', () => {
     expect(decodeUtf8(Buffer.from('\ufeff{"a":1}', 'utf8'))).toBe('{"a":1}');
     // One byte beyond ASCII anywhere leaves the fast path, and is then judged as UTF-8.
     expect(() => decodeUtf8(Buffer.concat([Buffer.from('{"a":"'.padEnd(100, 'x')), Buffer.from([0x80]), Buffer.from('"}')]))).toThrow(/not valid UTF-8/);
+  });
+
+  it('line protocol: a large ASCII body without backslashes in pieces cut after newlines, any other whole', () => {
+    const lines = Array.from({ length: 3_000 }, (_, i) => `pipeline_metrics,host=h${i} records_count=${i}i ${i}\n`).join('');
+    const pieces = decodeLinePieces(Buffer.from(lines), 4_096);
+    expect(pieces.join('')).toBe(lines);
+    expect(pieces.length).toBeGreaterThan(lines.length / 4_096 / 2);
+    for (const piece of pieces) expect(piece.endsWith('\n')).toBe(true);
+    // Without a final newline, the last piece ends with the last line.
+    expect(decodeLinePieces(Buffer.from(lines.trimEnd()), 4_096).join('')).toBe(lines.trimEnd());
+    // A backslash may escape a newline, and non-ASCII text is checked as UTF-8 whole: one piece each.
+    expect(decodeLinePieces(Buffer.from(`a\\\n${lines}`), 4_096)).toHaveLength(1);
+    expect(decodeLinePieces(Buffer.from(`é${lines}`), 4_096)).toEqual([`é${lines}`]);
+    expect(() => decodeLinePieces(Buffer.concat([Buffer.from(lines), Buffer.from([0xff])]), 4_096)).toThrow(/not valid UTF-8/);
   });
 
   it('JSON: empty and malformed bodies are validation errors; huge numbers become Infinity for validation to refuse', () => {

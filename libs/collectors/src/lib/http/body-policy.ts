@@ -1,7 +1,7 @@
 import { isAscii } from 'node:buffer';
 import { ValidationError } from '@tradewatch/models';
 import { BadRequestError, UnsupportedMediaTypeError } from '../errors';
-import { parseJsonArrayInPieces } from './json-pieces';
+import { DEFAULT_PIECE_BYTES, parseJsonArrayInPieces } from './json-pieces';
 
 /** What a route reads as its body: JSON (`/v1/*`) or InfluxDB line protocol (`/write`). */
 export type BodyKind = 'json' | 'ilp';
@@ -66,6 +66,29 @@ export function decodeUtf8(body: Uint8Array): string {
     throw new BadRequestError('the request body is not valid UTF-8');
   }
 }
+
+/**
+ * A line-protocol body as text in pieces of about `pieceBytes`, each ending with a line (cut
+ * after a newline), for `readIlp`: for the same reason as JSON bodies (json-pieces.ts), no
+ * string over 128 KiB. Only an ASCII body without a backslash is cut (there every newline ends a
+ * line); any other is one piece, decoded as strict UTF-8.
+ */
+export function decodeLinePieces(body: Uint8Array, pieceBytes = DEFAULT_PIECE_BYTES): string[] {
+  const bytes = Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+  if (bytes.length <= pieceBytes || !isAscii(bytes) || bytes.includes(BACKSLASH)) return [decodeUtf8(bytes)];
+  const pieces: string[] = [];
+  let start = 0;
+  while (start < bytes.length) {
+    const newline = start + pieceBytes < bytes.length ? bytes.indexOf(NEWLINE, start + pieceBytes) : -1;
+    const end = newline < 0 ? bytes.length : newline + 1;
+    pieces.push(bytes.toString('latin1', start, end));
+    start = end;
+  }
+  return pieces;
+}
+
+const BACKSLASH = 0x5c;
+const NEWLINE = 0x0a;
 
 /**
  * Parses a JSON request body (strict UTF-8); a large array in pieces (see json-pieces.ts). Numbers too large for a double (`1e400`) become

@@ -76,12 +76,12 @@ export class IngestService {
   }
 
   /**
-   * `POST /write`: InfluxDB line protocol, each line judged like the JSON row it becomes; all or
+   * `POST /write`: InfluxDB line protocol (one string, or pieces that each end with a line), each line judged like the JSON row it becomes; all or
    * nothing across every line and table of the request. Resolves with the number of rows once
    * they are durable; throws IlpRejectedError naming every bad line, PayloadTooLargeError or
    * the sink's error.
    */
-  lineProtocol(body: string, precision: IlpPrecision = 'n'): Promise<number> {
+  lineProtocol(body: string | readonly string[], precision: IlpPrecision = 'n'): Promise<number> {
     // Read and validated before anything is awaited, so that neither the body nor the unvalidated
     // rows stay alive while the spool syncs (they would outlive young-generation collections).
     let valid: IlpValidBatch[];
@@ -93,7 +93,7 @@ export class IngestService {
     return this.writeLines(valid);
   }
 
-  private validLines(body: string, precision: IlpPrecision): IlpValidBatch[] {
+  private validLines(body: string | readonly string[], precision: IlpPrecision): IlpValidBatch[] {
     const { batches, issues, count } = readIlp(body, precision, ILP_TABLES, () => Date.now() * 1000);
     if (count > this.limits.maxRowsPerRequest) {
       throw new PayloadTooLargeError(`${count} lines in one request; the limit is ${this.limits.maxRowsPerRequest}`, 'rows');

@@ -166,6 +166,21 @@ describe('readIlp', () => {
     );
   });
 
+  it('reads a body in pieces cut after newlines as the whole body: same rows, issues, line numbers and count (property)', () => {
+    // Bodies without backslashes, as decodeLinePieces cuts only those.
+    const unescaped = body.filter((text) => !text.includes('\\'));
+    fc.assert(
+      fc.property(unescaped, precision, fc.array(fc.nat(), { maxLength: 4 }), (text, p, picks) => {
+        const newlines = [...text.matchAll(/\n/g)].map((m) => (m.index ?? 0) + 1);
+        const cuts = [...new Set(picks.map((k) => newlines[k % Math.max(newlines.length, 1)]).filter((c) => c !== undefined))].sort((a, b) => a - b);
+        const pieces = [0, ...cuts].map((from, i) => text.slice(from, cuts[i] ?? text.length));
+        expect(pieces.join('')).toBe(text);
+        expect(readIlp(pieces, p, TABLES, now)).toEqual(readIlp(text, p, TABLES, now));
+      }),
+      { numRuns: 1500 },
+    );
+  });
+
   it('reads a plain line of every table and type straight from the text', () => {
     const text =
       'daemon_metrics,host=h1,env=prod running=t,fetch_count=12i,cpu_percent=1.5,uptime_seconds=3i,last_error="a b,c=d",last_error_at=1700000000000001t 1700000000123456789\n' +

@@ -79,15 +79,18 @@ const POW10 = Array.from({ length: EXACT_DIGITS + 1 }, (_, i) => 10 ** i);
 const SLOW = Symbol('slow line');
 
 /**
- * Reads a line-protocol body into per-table rows, exactly as `parseIlp` then `ilpToRows` would
+ * Reads a line-protocol body (one string, or pieces that each end with a line) into per-table rows, exactly as `parseIlp` then `ilpToRows` would
  * (same rows, issues, line numbers and count), but in one pass without intermediate objects:
  * a plain line (known table and columns, no escapes, values of the column's type, numbers a
  * double holds exactly) becomes its row straight from the text; any other line, including
  * every line with a problem, is read by the reference parser and converter, so its issues are
  * theirs word for word. `nowMicros` stands in for a missing timestamp, as in `ilpToRows`.
  */
-export function readIlp(body: string, precision: IlpPrecision, tables: IlpTables, nowMicros: () => number): IlpRead {
-  return new IlpReader(body, precision, tablesInfo(tables), tables, nowMicros).read();
+export function readIlp(body: string | readonly string[], precision: IlpPrecision, tables: IlpTables, nowMicros: () => number): IlpRead {
+  const reader = new IlpReader(precision, tablesInfo(tables), tables, nowMicros);
+  // A body in pieces (`decodeLinePieces`): each piece ends with a line; line numbers run on.
+  for (const piece of typeof body === 'string' ? [body] : body) reader.read(piece);
+  return reader.result();
 }
 
 class IlpReader {
@@ -101,8 +104,12 @@ class IlpReader {
   /** Microseconds per unit of the line's timestamp; 0 for nanoseconds (divided instead). */
   private readonly timestampFactor: number;
 
+  /** The piece being read. */
+  private body = '';
+  /** Lines read before it. */
+  private lines = 0;
+
   constructor(
-    private readonly body: string,
     private readonly precision: IlpPrecision,
     private readonly infos: Map<string, TableInfo>,
     private readonly tables: IlpTables,
@@ -112,12 +119,12 @@ class IlpReader {
     this.timestampFactor = factor < 0n ? 0 : Number(factor);
   }
 
-  read(): IlpRead {
-    const { body } = this;
+  read(body: string): void {
+    this.body = body;
     const length = body.length;
     let nextBackslash = body.indexOf('\\');
     let pos = 0;
-    let line = 0;
+    let line = this.lines;
     while (pos < length) {
       line++;
       const newline = body.indexOf('\n', pos);
@@ -132,6 +139,10 @@ class IlpReader {
       }
       pos = end + 1;
     }
+    this.lines = line;
+  }
+
+  result(): IlpRead {
     return { batches: [...this.batches.values()], issues: this.issues, count: this.count, slow: this.slow };
   }
 
