@@ -37,6 +37,23 @@ describe('SeriesStore', () => {
     expect(store.get({ exchange: 'okx', symbol: 'BTC' })).toBe(again);
   });
 
+  it('answers right after a series is added or forgotten, lookup after lookup (the previous walk is not trusted)', () => {
+    const store = new SeriesStore(['exchange', 'symbol', 'host', 'env']);
+    const row = (symbol: string) => ({ exchange: 'okx', symbol, host: 'h', env: 'prod' });
+    expect(store.get(row('BTC'))).toBeUndefined();
+    const btc = store.add(row('BTC'), 0);
+    expect(store.get(row('BTC'))).toBe(btc);
+    expect(store.get(row('ETH'))).toBeUndefined();
+    const eth = store.add(row('ETH'), 0);
+    expect(store.get(row('ETH'))).toBe(eth);
+    expect(store.get(row('BTC'))).toBe(btc);
+    store.delete(btc);
+    expect(store.get(row('BTC'))).toBeUndefined();
+    expect(store.get(row('ETH'))).toBe(eth);
+    expect(store.get({ ...row('ETH'), host: 'other' })).toBeUndefined();
+    expect(store.get(row('ETH'))).toBe(eth);
+  });
+
   it('holds one series for a table without key columns', () => {
     const store = new SeriesStore([]);
     expect(store.get({ a: 1 })).toBeUndefined();
