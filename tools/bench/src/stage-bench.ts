@@ -1,6 +1,7 @@
 import { DEFAULT_VALIDATION_OPTIONS, validateRows, type PipelineMetricsRow } from '@tradewatch/models';
 import { createBuffer, SenderOptions } from '@questdb/nodejs-client';
 import { batchEncoder, rowEncoder } from '@tradewatch/questdb-client';
+import { CollectorMetrics, LatestValues, parseJsonBody } from '@tradewatch/collectors';
 import { PipelineBodies } from './bench-rows';
 import { median } from './stats';
 
@@ -17,8 +18,8 @@ export interface StageResult {
  */
 export async function benchStages(rowsPerBody: number, batches: number, rounds: number): Promise<StageResult[]> {
   const bodies = new PipelineBodies(rowsPerBody);
-  const texts = Array.from({ length: batches }, (_, i) => bodies.body(Date.now() * 1000 - 3_600_000_000 + i * 10));
-  const parsed = texts.map((t) => JSON.parse(t) as unknown[]);
+  const texts = Array.from({ length: batches }, (_, i) => Buffer.from(bodies.body(Date.now() * 1000 - 3_600_000_000 + i * 10)));
+  const parsed = texts.map((t) => parseJsonBody(t) as unknown[]);
   const options = { ...DEFAULT_VALIDATION_OPTIONS, now: () => Date.now() };
   const rows = parsed.map((p) => validateRows('pipeline_metrics', p, options));
   const encode = batchEncoder('pipeline_metrics');
@@ -30,9 +31,14 @@ export async function benchStages(rowsPerBody: number, batches: number, rounds: 
     for (const row of batch) void encodeRow(clientBuffer, row);
     return clientBuffer.toBufferNew();
   };
+  // The series are held, as they are after the first seconds of a load.
+  const series = new LatestValues(new CollectorMetrics({ defaultMetrics: false }).registry);
+  series.observe('pipeline_metrics', rows[0]);
   const stages: { stage: string; run: (i: number) => unknown }[] = [
-    { stage: 'JSON.parse of the request body (what express.json does)', run: (i) => JSON.parse(texts[i]) },
+    { stage: 'request body to objects (parseJsonBody: strict UTF-8, JSON.parse in pieces)', run: (i) => parseJsonBody(texts[i]) },
+    // The route converts the parsed rows in place; here a copy, so that every round has ISO timestamps to read.
     { stage: 'validateRows (compiled from the registry schema; zod only words refusals)', run: (i) => validateRows('pipeline_metrics', parsed[i], options) },
+    { stage: 'series limits: each row’s series looked up (LatestValues.admit)', run: (i) => series.admit('pipeline_metrics', rows[i]) },
     // The spool record holds this ILP, encoded once at append; shipping copies the bytes.
     { stage: 'ILP encoding at append (batchEncoder: text, then bytes)', run: (i) => encode(rows[i]) },
     { stage: "for comparison: ILP encoding into the client's SenderBuffer (rowEncoder)", run: (i) => clientEncode(rows[i]) },
