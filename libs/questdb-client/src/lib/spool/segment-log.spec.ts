@@ -2,7 +2,7 @@ import { mkdtemp, readdir, rm, stat, truncate, writeFile, readFile } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encodeRecord, readRecordHeader, readRecordIlp } from './record-codec';
-import { SegmentLog } from './segment-log';
+import { SegmentLog, unwritten } from './segment-log';
 
 /** Every record in the log from `from`, decoded. */
 async function readAll(log: SegmentLog, from = 0): Promise<{ table: string; ilp: string }[]> {
@@ -116,5 +116,15 @@ describe('SegmentLog on real files', () => {
     const { log } = await SegmentLog.open(dir, 0);
     await log.close();
     await expect(log.append(rec(0))).rejects.toMatchObject({ code: 'spool_unavailable' });
+  });
+});
+
+describe('a short writev', () => {
+  it('goes on with exactly the bytes not yet written', () => {
+    const parts = [Buffer.from('abc'), Buffer.from('de'), Buffer.from('fghi')];
+    const rest = (n: number) => Buffer.concat(unwritten(parts, n)).toString();
+    for (let n = 0; n <= 9; n++) expect(rest(n)).toBe('abcdefghi'.slice(n));
+    expect(unwritten(parts, 3)).toHaveLength(2);
+    expect(unwritten(parts, 9)).toEqual([]);
   });
 });
