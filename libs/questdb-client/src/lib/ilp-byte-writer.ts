@@ -8,9 +8,138 @@ const ESCAPE_UNQUOTED = escapeTable(' ,=\n\r\\');
 const ESCAPE_QUOTED = escapeTable('"\n\r\\');
 
 /**
- * Writes ILP text straight into one growing Buffer, byte by byte, with room kept free at the front
- * (for a spool record's header). Built for the encoder's hot path: ASCII strings and integers are
- * copied without creating a string, so a batch costs one buffer, not a string per value.
+ * Bytes per UTF-16 unit a string can take once escaped: an ASCII unit becomes at most 2 bytes
+ * (backslash and itself), any other at most 3 in UTF-8 (a surrogate pair 4 for 2 units).
+ */
+export const ESCAPED_BYTES_PER_UNIT = 3;
+
+// The write* functions below write at `p` into `b`, which the caller has made large enough, and
+// return the position after what they wrote: the compiled encoder keeps buffer and position in
+// locals and calls them without a writer object in between.
+
+/** An ASCII-only string (a number's text). */
+export function writeAscii(b: Buffer, p: number, s: string): number {
+  const n = s.length;
+  for (let i = 0; i < n; i++) b[p + i] = s.charCodeAt(i);
+  return p + n;
+}
+
+/** A symbol value or name: space, comma, equals sign, backslash and line breaks escaped (room: `ESCAPED_BYTES_PER_UNIT` per unit). */
+export function writeUnquoted(b: Buffer, p: number, s: string): number {
+  return writeEscaped(b, p, s, ESCAPE_UNQUOTED, UNQUOTED);
+}
+
+/** The inside of a quoted string field: double quote, backslash and line breaks escaped (room: `ESCAPED_BYTES_PER_UNIT` per unit). */
+export function writeQuoted(b: Buffer, p: number, s: string): number {
+  return writeEscaped(b, p, s, ESCAPE_QUOTED, QUOTED);
+}
+
+/** `s` with a backslash before each ASCII character marked in `escape`; text with non-ASCII goes through `pattern`. */
+function writeEscaped(b: Buffer, start: number, s: string, escape: Uint8Array, pattern: RegExp): number {
+  const n = s.length;
+  let p = start;
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0x80) return start + b.write(s.replace(pattern, '\\$&'), start, 'utf8');
+    if (escape[c] === 1) b[p++] = BACKSLASH;
+    b[p++] = c;
+  }
+  return p;
+}
+
+/** Powers of ten, exact as doubles up to 1e22. */
+const POW10 = Array.from({ length: 23 }, (_, k) => 10 ** k);
+/** Below this many units a decimal has at most 15 significant digits, which no two doubles share. */
+const FIFTEEN_DIGITS = 1e15;
+
+/**
+ * A finite double as String() writes it (the shortest text that reads back the same), without
+ * String() for the common case of a number with few decimals: the first k for which
+ * round(|v|·10^k)/10^k is v gives the digits. With at most 15 significant digits that decimal is
+ * the only one of k decimals that reads back as v, and a shorter one would have been found at a
+ * smaller k, so it is what String() gives. Anything else (more digits, exponent notation below
+ * 1e-6) goes through String(). Room: `DOUBLE_BYTES_AT_MOST`.
+ */
+export function writeDouble(b: Buffer, p: number, v: number): number {
+  const a = v < 0 ? -v : v;
+  if (a < FIFTEEN_DIGITS && a >= 1e-6) {
+    if (Number.isInteger(a)) return writeInt(b, p, v);
+    for (let k = 1; k <= 15; k++) {
+      const scale = POW10[k];
+      const m = Math.round(a * scale);
+      if (m >= FIFTEEN_DIGITS) break;
+      if (m / scale !== a) continue;
+      if (v < 0) b[p++] = 0x2d;
+      // Integer part and fraction without %, which is slow on doubles; m/scale may round up to the next integer.
+      let whole = Math.floor(m / scale);
+      let fraction = m - whole * scale;
+      if (fraction < 0) {
+        whole--;
+        fraction += scale;
+      }
+      p = writeInt(b, p, whole);
+      b[p++] = 0x2e;
+      // The fraction's k digits, leading zeros included, in parts below 1e9 (small-integer arithmetic).
+      let q = p + k;
+      if (k > 9) {
+        const hi = Math.floor(fraction / BILLION);
+        q = nineDigits(b, q, fraction - hi * BILLION);
+        fraction = hi;
+      }
+      for (let f = fraction; q > p; f = (f / 10) | 0) b[--q] = 0x30 + (f % 10);
+      return p + k;
+    }
+  }
+  return writeAscii(b, p, String(v));
+}
+
+/** Bytes String() takes at most for a finite double (`-1.7976931348623157e+308`, `-2.2250738585072014e-308`). */
+export const DOUBLE_BYTES_AT_MOST = 25;
+
+/** Bytes an integer's digits take at most (sign included; below 2^63 in magnitude). */
+export const INT_BYTES_AT_MOST = 20;
+
+/** An integer (checked by the caller to be below 2^63 in magnitude) in decimal digits, as String() writes it. */
+export function writeInt(b: Buffer, p: number, v: number): number {
+  if (!(v >= -MAX_SAFE && v <= MAX_SAFE)) return writeAscii(b, p, String(v)); // plain digits below 1e21
+  if (v < 0) {
+    b[p++] = 0x2d;
+    v = -v;
+  }
+  // In parts below 1e9, so that the digit loops run on small integers (fast) rather than doubles.
+  if (v < BILLION) return smallDigits(b, p, v);
+  const hi = Math.floor(v / BILLION);
+  p = smallDigits(b, p, hi);
+  return nineDigits(b, p + 9, v - hi * BILLION) + 9;
+}
+
+/** Writes `v` (0 ≤ v < 1e9) as 9 digits, leading zeros included, ending before `end`; returns where they start. */
+function nineDigits(b: Buffer, end: number, v: number): number {
+  let q = end;
+  for (let t = v; q > end - 9; t = (t / 10) | 0) b[--q] = 0x30 + (t % 10);
+  return q;
+}
+
+const BILLION = 1_000_000_000;
+
+/** Writes `v` (an integer, 0 ≤ v < 2^31) at `p`; returns the position after it. */
+function smallDigits(b: Buffer, p: number, v: number): number {
+  let digits = 1;
+  for (let t = v; t >= 10; t = (t / 10) | 0) digits++;
+  let q = p + digits;
+  let t = v;
+  do {
+    b[--q] = 0x30 + (t % 10);
+    t = (t / 10) | 0;
+  } while (t > 0);
+  return p + digits;
+}
+
+/**
+ * The growing Buffer the compiled encoder writes ILP into, with room kept free at the front (for a
+ * spool record's header). The encoder keeps buffer and position in locals, writes with the
+ * functions above, and asks `room` before it could run past the end; a batch costs one buffer,
+ * not a string per value.
  */
 export class IlpByteWriter {
   buf: Buffer;
@@ -26,133 +155,17 @@ export class IlpByteWriter {
     return this.buf.subarray(0, this.pos);
   }
 
-  private ensure(n: number): void {
-    if (this.pos + n <= this.buf.length) return;
-    const next = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.pos + n));
-    this.buf.copy(next, 0, 0, this.pos);
-    this.buf = next;
-  }
-
-  raw(bytes: Uint8Array): void {
-    const n = bytes.length;
-    this.ensure(n);
-    const buf = this.buf;
-    let p = this.pos;
-    for (let i = 0; i < n; i++) buf[p++] = bytes[i];
-    this.pos = p;
-  }
-
-  byte(b: number): void {
-    this.ensure(1);
-    this.buf[this.pos++] = b;
-  }
-
-  /** An ASCII-only string (a number's text). */
-  ascii(s: string): void {
-    const n = s.length;
-    this.ensure(n);
-    const buf = this.buf;
-    let p = this.pos;
-    for (let i = 0; i < n; i++) buf[p++] = s.charCodeAt(i);
-    this.pos = p;
-  }
-
-  /** A symbol value or name: space, comma, equals sign, backslash and line breaks escaped. */
-  unquoted(s: string): void {
-    this.escaped(s, ESCAPE_UNQUOTED, UNQUOTED);
-  }
-
-  /** The inside of a quoted string field: double quote, backslash and line breaks escaped. */
-  quoted(s: string): void {
-    this.escaped(s, ESCAPE_QUOTED, QUOTED);
-  }
-
-  /** `s` with a backslash before each ASCII character marked in `escape`; text with non-ASCII goes through `pattern`. */
-  private escaped(s: string, escape: Uint8Array, pattern: RegExp): void {
-    const n = s.length;
-    this.ensure(2 * n);
-    const buf = this.buf;
-    let p = this.pos;
-    for (let i = 0; i < n; i++) {
-      const c = s.charCodeAt(i);
-      if (c >= 0x80) return this.utf8(s.replace(pattern, '\\$&'));
-      if (escape[c] === 1) buf[p++] = BACKSLASH;
-      buf[p++] = c;
-    }
-    this.pos = p;
-  }
-
-  /** Text with non-ASCII characters (already escaped), from the current position. */
-  private utf8(s: string): void {
-    this.ensure(Buffer.byteLength(s, 'utf8'));
-    this.pos += this.buf.write(s, this.pos, 'utf8');
-  }
-
-  /** The last timestamp written by `repeatable`, and where its digits are. */
-  private last = Number.NaN;
-  private lastAt = 0;
-  private lastLength = 0;
-
   /**
-   * An integer likely to equal the one before (a batch's rows often share their timestamp): its
-   * digits are copied from the previous ones when it does.
+   * The buffer, with at least `n` bytes free after `p` (the position its caller reached, which
+   * becomes `pos`): the same one if they are, else a larger copy of what is written so far.
    */
-  repeatable(v: number): void {
-    if (v === this.last) {
-      const n = this.lastLength;
-      this.ensure(n);
-      const buf = this.buf;
-      const from = this.lastAt;
-      const p = this.pos;
-      for (let i = 0; i < n; i++) buf[p + i] = buf[from + i];
-      this.lastAt = p;
-      this.pos = p + n;
-      return;
-    }
-    const at = this.pos;
-    this.int(v);
-    this.last = v;
-    this.lastAt = at;
-    this.lastLength = this.pos - at;
-  }
-
-  /** An integer (checked by the caller) in decimal digits. */
-  int(v: number): void {
-    if (!(v >= -MAX_SAFE && v <= MAX_SAFE)) return this.ascii(String(v)); // plain digits below 1e21
-    this.ensure(17);
-    const buf = this.buf;
-    let p = this.pos;
-    if (v < 0) {
-      buf[p++] = 0x2d;
-      v = -v;
-    }
-    // In parts below 1e9, so that the digit loops run on small integers (fast) rather than doubles.
-    if (v < BILLION) p = smallDigits(buf, p, v);
-    else {
-      const hi = Math.floor(v / BILLION);
-      p = smallDigits(buf, p, hi);
-      let lo = v - hi * BILLION;
-      for (let q = p + 8; q >= p; q--) {
-        buf[q] = 0x30 + (lo % 10);
-        lo = (lo / 10) | 0;
-      }
-      p += 9;
-    }
+  room(p: number, n: number): Buffer {
     this.pos = p;
+    if (p + n > this.buf.length) {
+      const next = Buffer.allocUnsafe(Math.max(this.buf.length * 2, p + n));
+      this.buf.copy(next, 0, 0, p);
+      this.buf = next;
+    }
+    return this.buf;
   }
-}
-
-const BILLION = 1_000_000_000;
-
-/** Writes `v` (an integer, 0 ≤ v < 2^31) at `p`; returns the position after it. */
-function smallDigits(buf: Buffer, p: number, v: number): number {
-  let digits = 1;
-  for (let t = v; t >= 10; t = (t / 10) | 0) digits++;
-  let q = p + digits;
-  let t = v;
-  do {
-    buf[--q] = 0x30 + (t % 10);
-    t = (t / 10) | 0;
-  } while (t > 0);
-  return p + digits;
 }

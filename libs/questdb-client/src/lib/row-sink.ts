@@ -5,9 +5,14 @@ import type { MetricsClient } from './metrics-client';
  * Where collectors and the ingest API hand validated rows. `append` resolves once the rows are
  * safe by the sink's own promise — for the durable spool, on local disk (fsync'd); for the
  * direct sink, accepted by QuestDB. A rejected `append` means none of the rows were taken.
+ *
+ * `prefixes` is an optimisation, never a change to what is stored: `prefixes[i]`, where present,
+ * must be `linePrefixEncoder(table)(rows[i])` (the row's table name and symbols as ILP bytes,
+ * encoded once per series by the caller), which a sink that encodes ILP may copy instead of
+ * encoding them again; a sink may ignore it.
  */
 export interface RowSink {
-  append<T extends TableName>(table: T, rows: readonly Row<T>[]): Promise<void>;
+  append<T extends TableName>(table: T, rows: readonly Row<T>[], prefixes?: readonly (Uint8Array | undefined)[]): Promise<void>;
   /** Sends what is outstanding, waiting at most `timeoutMs`; resolves true if nothing is left. */
   drain(timeoutMs: number): Promise<boolean>;
   close(): Promise<void>;
@@ -17,6 +22,7 @@ export interface RowSink {
 export class DirectSink implements RowSink {
   constructor(private readonly client: MetricsClient) {}
 
+  /** `prefixes` are not used: the client encodes each row itself. */
   async append<T extends TableName>(table: T, rows: readonly Row<T>[]): Promise<void> {
     await this.client.write(table, rows);
     await this.client.flush();

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Row, TableName } from '@tradewatch/models';
 import { IlpRejectedError, QuestDbUnavailableError } from '../errors';
+import { batchEncoder, linePrefixEncoder } from '../ilp-text-encoder';
 import { encodeLegacyJsonRecord } from './legacy-record.fixture';
 import { SegmentLog } from './segment-log';
 import type { TableBatchSender } from './shipper';
@@ -17,6 +18,8 @@ import { SpoolSink } from './spool-sink';
  */
 class FakeSender implements TableBatchSender {
   readonly requests: { table: TableName; markers: string[] }[] = [];
+  /** The bodies of the requests that went through. */
+  readonly bodies: string[] = [];
   readonly refused: { table: TableName; rows: number }[] = [];
   /** Tables whose next request fails as if QuestDB were unreachable. */
   readonly failOnce = new Set<string>();
@@ -37,6 +40,7 @@ class FakeSender implements TableBatchSender {
       throw new IlpRejectedError(table, `cast error in ${markers[bad]} (fake)`, rows, 400, this.namesTheLine ? bad + 1 : undefined);
     }
     this.requests.push({ table, markers });
+    this.bodies.push(body.toString('utf8'));
   }
 
   async close(): Promise<void> {
@@ -75,6 +79,27 @@ describe('spool shipping with a fake sender', () => {
       { table: 'daemon_metrics', markers: ['d1', 'd2'] },
       { table: 'exchange_status', markers: ['e1', 'e2'] },
     ]);
+  });
+
+  it('ships the same lines for rows appended with their line prefixes as without them', async () => {
+    const sink = await open();
+    const rows: Row<'exchange_status'>[] = ['p q', 'r,s', 'ü=v'].map((host, i) => ({ timestamp: i, exchange: 'okx', host, env: 'dev', connected: i !== 1, latency_ms: i / 8 }));
+    const prefixOf = linePrefixEncoder('exchange_status');
+    await sink.append('exchange_status', rows, [prefixOf(rows[0]), undefined, prefixOf(rows[2])]);
+    await sink.append('exchange_status', rows);
+    await expect(sink.drain(5_000)).resolves.toBe(true);
+    await sink.close();
+    const once = batchEncoder('exchange_status')(rows).toString('utf8');
+    expect(sender.bodies.join('')).toBe(once + once);
+  });
+
+  it('copies the line prefixes it is given instead of encoding the symbols again (seen with the prefix of another row)', async () => {
+    const sink = await open();
+    const [row] = exchange('mine');
+    await sink.append('exchange_status', [row], [linePrefixEncoder('exchange_status')({ ...row, host: 'other' })]);
+    await expect(sink.drain(5_000)).resolves.toBe(true);
+    await sink.close();
+    expect(sender.requests).toEqual([{ table: 'exchange_status', markers: ['other'] }]);
   });
 
   it('keeps requests under maxRequestRows and maxRequestBytes without splitting an append', async () => {

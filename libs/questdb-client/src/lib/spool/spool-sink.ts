@@ -138,15 +138,16 @@ export class SpoolSink implements RowSink {
 
   /**
    * Resolves once the rows are on disk (fsync'd); throws SpoolFullError at the size limit. The rows
-   * are encoded as ILP here, once (RowEncodingError for a value QuestDB could not take).
+   * are encoded as ILP here, once (RowEncodingError for a value QuestDB could not take); a row's
+   * entry in `prefixes` (see `RowSink`), where present, is copied in place of its table name and symbols.
    */
-  async append<T extends TableName>(table: T, rows: readonly Row<T>[]): Promise<void> {
+  async append<T extends TableName>(table: T, rows: readonly Row<T>[], prefixes?: readonly (Uint8Array | undefined)[]): Promise<void> {
     if (rows.length === 0) return;
     let encode = this.encoders.get(table);
     if (!encode) this.encoders.set(table, (encode = bytesEncoder(table)));
     const appendedAtMs = Date.now();
     // The rows are encoded straight into the record, after the room for its header.
-    await this.appendRecord(sealRecord(encode(rows, recordHeadBytes(table)), table, rows.length, appendedAtMs), rows.length, appendedAtMs);
+    await this.appendRecord(sealRecord(encode(rows, recordHeadBytes(table), prefixes), table, rows.length, appendedAtMs), rows.length, appendedAtMs);
   }
 
   /**
