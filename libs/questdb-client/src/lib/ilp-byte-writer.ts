@@ -80,13 +80,11 @@ export function writeDouble(b: Buffer, p: number, v: number): number {
       p = writeInt(b, p, whole);
       b[p++] = 0x2e;
       // The fraction's k digits, leading zeros included, in parts below 1e9 (small-integer arithmetic).
-      let q = p + k;
-      if (k > 9) {
+      if (k <= 9) digitsBefore(b, p + k, fraction, k);
+      else {
         const hi = Math.floor(fraction / BILLION);
-        q = nineDigits(b, q, fraction - hi * BILLION);
-        fraction = hi;
+        digitsBefore(b, nineDigits(b, p + k, fraction - hi * BILLION), hi, k - 9);
       }
-      for (let f = fraction; q > p; f = (f / 10) | 0) b[--q] = 0x30 + (f % 10);
       return p + k;
     }
   }
@@ -119,19 +117,7 @@ const BILLION = 1_000_000_000;
 const PAIRS = Uint8Array.from({ length: 200 }, (_, i) => 0x30 + (i % 2 === 0 ? Math.floor(i / 20) : (i >> 1) % 10));
 
 /** Writes `v` (0 ≤ v < 1e9) as 9 digits, leading zeros included, ending before `end`; returns where they start. */
-function nineDigits(b: Buffer, end: number, v: number): number {
-  let q = end;
-  for (let i = 0; i < 4; i++) {
-    const next = (v / 100) | 0;
-    const r = v - next * 100;
-    v = next;
-    q -= 2;
-    b[q] = PAIRS[2 * r];
-    b[q + 1] = PAIRS[2 * r + 1];
-  }
-  b[--q] = 0x30 + v;
-  return q;
-}
+const nineDigits = (b: Buffer, end: number, v: number) => digitsBefore(b, end, v, 9);
 
 /** How many digits `v` (an integer, 0 ≤ v < 2^31) has. */
 const digitCount = (v: number) =>
@@ -140,8 +126,15 @@ const digitCount = (v: number) =>
 /** Writes `v` (an integer, 0 ≤ v < 2^31) at `p`; returns the position after it. */
 function smallDigits(b: Buffer, p: number, v: number): number {
   const end = p + digitCount(v);
+  digitsBefore(b, end, v, end - p);
+  return end;
+}
+
+/** Writes `v` (0 ≤ v < 10^count, below 2^31) as `count` digits, leading zeros included, ending before `end`; returns where they start. */
+function digitsBefore(b: Buffer, end: number, v: number, count: number): number {
+  const start = end - count;
   let q = end;
-  while (v >= 100) {
+  while (q - start >= 2) {
     const next = (v / 100) | 0;
     const r = v - next * 100;
     v = next;
@@ -149,11 +142,8 @@ function smallDigits(b: Buffer, p: number, v: number): number {
     b[q] = PAIRS[2 * r];
     b[q + 1] = PAIRS[2 * r + 1];
   }
-  if (v >= 10) {
-    b[q - 2] = PAIRS[2 * v];
-    b[q - 1] = PAIRS[2 * v + 1];
-  } else b[q - 1] = 0x30 + v;
-  return end;
+  if (q > start) b[start] = 0x30 + v;
+  return start;
 }
 
 /**
