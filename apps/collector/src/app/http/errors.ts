@@ -1,19 +1,20 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
 import { ValidationError } from '@tradewatch/models';
-import { ClientAbortedError, errorText, toHttpError } from '@tradewatch/collectors';
+import { ClientAbortedError, ShuttingDownError, errorText, toHttpError } from '@tradewatch/collectors';
 
 /**
  * Logs a failed request at the right level: a server fault (5xx) as an error, a client's
- * mistake at debug, a client that went away at debug. Returns false when there is nobody
- * left to answer.
+ * mistake at debug, a client that went away at debug, a request refused (503) because the
+ * collector is stopping at debug (the shutdown is logged once, not once per client retry).
+ * Returns false when there is nobody left to answer.
  */
 export function logRequestError(logger: Logger, error: unknown, req: Request, status: number): boolean {
   if (error instanceof ClientAbortedError) {
     logger.debug({ path: req.path }, 'client aborted the request');
     return !req.socket.destroyed;
   }
-  if (status >= 500) logger.error({ err: error, path: req.path }, 'request failed');
+  if (status >= 500 && !(error instanceof ShuttingDownError)) logger.error({ err: error, path: req.path }, 'request failed');
   else logger.debug({ path: req.path, status, error: error instanceof ValidationError ? error.issues.slice(0, 5) : errorText(error) }, 'request refused');
   return !req.socket.destroyed;
 }
