@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import { Agent, request } from 'undici';
 import type { TableName } from '@tradewatch/models';
 import { authHeader, type QuestDbConnection } from './connection';
@@ -83,18 +84,23 @@ export class IlpSender {
     }
   }
 
-  /** Sends `body`, `rows` ILP lines of `table` (already encoded), as one request. */
-  async sendIlp(table: TableName, body: Buffer, rows: number): Promise<void> {
-    if (body.length === 0) return;
+  /**
+   * Sends `body`, `rows` ILP lines of `table` (already encoded), as one request. `body` may be
+   * given in parts (whole lines each): they are written one after another under one
+   * content-length, so that a request of many spool records is never copied into one buffer.
+   */
+  async sendIlp(table: TableName, body: Buffer | readonly Buffer[], rows: number): Promise<void> {
+    const bytes = Buffer.isBuffer(body) ? body.length : body.reduce((n, part) => n + part.length, 0);
+    if (bytes === 0) return;
     let status: number;
     let text: string;
     try {
       const response = await request(this.endpoint, {
         method: 'POST',
-        headers: this.headers,
-        body,
+        headers: Buffer.isBuffer(body) ? this.headers : { ...this.headers, 'content-length': String(bytes) },
+        body: Buffer.isBuffer(body) ? body : body.length === 1 ? body[0] : Readable.from(body),
         dispatcher: this.agent,
-        signal: AbortSignal.timeout(Math.round(this.requestTimeoutMs + body.length / 100)),
+        signal: AbortSignal.timeout(Math.round(this.requestTimeoutMs + bytes / 100)),
       });
       status = response.statusCode;
       text = await response.body.text();

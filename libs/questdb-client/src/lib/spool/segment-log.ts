@@ -222,9 +222,10 @@ export class SegmentLog {
   /**
    * Reads whole records from `from` on, at most about `maxBytes` (always at least one record if
    * there is one), never past the durable end or across a segment boundary. Returns the buffer and
-   * the offset where it starts (past a gap `from` moves to the next segment).
+   * the offset where it starts (past a gap `from` moves to the next segment). The buffer is a view
+   * of `into` when that is large enough.
    */
-  async read(from: number, maxBytes: number): Promise<{ start: number; buf: Buffer } | undefined> {
+  async read(from: number, maxBytes: number, into?: Buffer): Promise<{ start: number; buf: Buffer } | undefined> {
     const i = this.segments.findIndex((s) => from < s.base + s.size);
     if (i < 0) return undefined;
     const seg = this.segments[i];
@@ -233,7 +234,7 @@ export class SegmentLog {
     const handle = await open(seg.path, 'r');
     try {
       const available = seg.base + seg.size - start;
-      let buf = await readAt(handle, start - seg.base, Math.min(available, maxBytes));
+      let buf = await readAt(handle, start - seg.base, Math.min(available, maxBytes), into);
       if (buf.length >= PREFIX_BYTES) {
         // One record larger than the chunk: read exactly that record.
         const need = PREFIX_BYTES + buf.readUInt32LE(0);
@@ -272,8 +273,9 @@ export class SegmentLog {
   }
 }
 
-async function readAt(handle: FileHandle, position: number, length: number): Promise<Buffer> {
-  const buf = Buffer.allocUnsafe(length);
+/** Reads into `into` when it is large enough, else into a new buffer. */
+async function readAt(handle: FileHandle, position: number, length: number, into?: Buffer): Promise<Buffer> {
+  const buf = into && into.length >= length ? into : Buffer.allocUnsafe(length);
   let got = 0;
   while (got < length) {
     const { bytesRead } = await handle.read(buf, got, length - got, position + got);

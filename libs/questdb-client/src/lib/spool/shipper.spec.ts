@@ -27,8 +27,12 @@ class FakeSender implements TableBatchSender {
   down = false;
   attempts = 0;
   namesTheLine = true;
+  /** Holds each request this long before reading its body, as a socket still writing it would. */
+  holdMs = 0;
 
-  async sendIlp(table: TableName, body: Buffer, rows: number): Promise<void> {
+  async sendIlp(table: TableName, parts: Buffer | readonly Buffer[], rows: number): Promise<void> {
+    if (this.holdMs > 0) await new Promise((resolve) => setTimeout(resolve, this.holdMs));
+    const body = Buffer.isBuffer(parts) ? parts : Buffer.concat(parts);
     const lines = body.toString('utf8').split('\n').filter(Boolean);
     expect(lines).toHaveLength(rows);
     const markers = lines.map((l) => /host=([^,\s]+)/.exec(l)?.[1] ?? '?');
@@ -61,7 +65,7 @@ describe('spool shipping with a fake sender', () => {
     events = [];
   });
   afterEach(() => rm(dir, { recursive: true, force: true }));
-  const open = (options: { maxRequestRows?: number; maxRequestBytes?: number; lingerMs?: number } = {}) =>
+  const open = (options: { maxRequestRows?: number; maxRequestBytes?: number; readBytes?: number; lingerMs?: number } = {}) =>
     SpoolSink.open({ dir, connection: { url: 'http://127.0.0.1:1' }, sender, backoff: { baseMs: 1, maxMs: 5 }, onEvent: (e) => events.push(e), ...options });
   const deadLetters = async () => (await readFile(join(dir, 'dead-letters.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as unknown);
 
@@ -100,6 +104,20 @@ describe('spool shipping with a fake sender', () => {
     await expect(sink.drain(5_000)).resolves.toBe(true);
     await sink.close();
     expect(sender.requests).toEqual([{ table: 'exchange_status', markers: ['other'] }]);
+  });
+
+  it('reuses a read buffer only after its round is committed: with rounds read ahead while a request is held, every row arrives once and intact', async () => {
+    // Rounds of about two appends, a backlog of 24.
+    const sink = await open({ readBytes: 400 });
+    sender.down = true;
+    const hosts = Array.from({ length: 24 }, (_, i) => `h${i}`);
+    for (const host of hosts) await sink.append('daemon_metrics', daemon(host, 3));
+    sender.down = false;
+    sender.holdMs = 10;
+    await expect(sink.drain(10_000)).resolves.toBe(true);
+    await sink.close();
+    expect(sender.requests.length).toBeGreaterThan(8);
+    expect(sender.requests.flatMap((r) => r.markers)).toEqual(hosts.flatMap((h) => [h, h, h]));
   });
 
   it('keeps requests under maxRequestRows and maxRequestBytes without splitting an append', async () => {

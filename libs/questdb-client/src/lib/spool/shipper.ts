@@ -12,8 +12,11 @@ import type { SpoolEventListener } from './spool-events';
 
 /** One ILP request: lines of one table, accepted or refused as a whole (`IlpSender` is the real one). */
 export interface TableBatchSender {
-  /** Posts `body`, `rows` ILP lines of `table`; throws IlpRejectedError for a permanent refusal, anything else for a transient one. */
-  sendIlp(table: TableName, body: Buffer, rows: number): Promise<void>;
+  /**
+   * Posts `body` (one buffer, or parts of whole lines sent in order), `rows` ILP lines of `table`;
+   * throws IlpRejectedError for a permanent refusal, anything else for a transient one.
+   */
+  sendIlp(table: TableName, body: Buffer | readonly Buffer[], rows: number): Promise<void>;
 }
 
 export interface ShipperOptions {
@@ -53,7 +56,12 @@ interface Round {
   requests: Request[];
   /** Records of an older spool version that cannot be encoded as ILP: dead-lettered as they are. */
   unencodable: DeadLetter[];
+  /** The buffer the round was read into, reused once the round is committed. */
+  buffer?: Buffer;
 }
+
+/** Read buffers kept for reuse: a round in flight and the one read ahead. */
+const SPARE_READ_BUFFERS = 2;
 
 const MAX_ROW_IN_MESSAGE = 300;
 
@@ -100,6 +108,11 @@ export class Shipper {
   /** Append time of the first record of each round read and not yet committed, in order. */
   private readonly roundStarts: { end: number; appendedAtMs: number }[] = [];
   private readonly encoders = new Map<TableName, BytesEncoder>();
+  /**
+   * Read buffers of committed rounds. Why reuse: a fresh buffer of megabytes per round costs its
+   * page faults and counts as external memory, which makes V8 start full collections early.
+   */
+  private readonly spareBuffers: Buffer[] = [];
 
   constructor(
     private readonly log: SegmentLog,
@@ -240,11 +253,16 @@ export class Shipper {
 
   /** Reads the records from `from` on (up to `readBytes`) and groups them into requests. */
   private async readRound(from: number): Promise<Round> {
-    const chunk = await this.log.read(from, this.options.readBytes);
-    if (!chunk) throw new Error(`spool offset ${from} is before the end ${this.log.end} but no segment holds it`);
+    const spare = this.spareBuffers.pop() ?? Buffer.allocUnsafeSlow(this.options.readBytes);
+    const chunk = await this.log.read(from, this.options.readBytes, spare);
+    if (!chunk) {
+      this.spareBuffers.push(spare);
+      throw new Error(`spool offset ${from} is before the end ${this.log.end} but no segment holds it`);
+    }
     const { start, buf } = chunk;
     const open = new Map<TableName, Request>();
-    const round: Round = { end: start, rows: 0, requests: [], unencodable: [] };
+    const round: Round = { end: start, rows: 0, requests: [], unencodable: [], buffer: buf.buffer === spare.buffer ? spare : undefined };
+    if (!round.buffer) this.spareBuffers.push(spare);
     const { maxRequestRows, maxRequestBytes } = this.options;
     let firstAppendedAtMs: number | undefined;
     let o = 0;
@@ -311,14 +329,13 @@ export class Shipper {
     for (const request of round.requests) {
       if (request.done) continue;
       if (!request.isolating) {
-        const body = request.parts.length === 1 ? request.parts[0] : Buffer.concat(request.parts, request.bytes);
         try {
-          await this.post(request.table, body, request.rows);
+          await this.post(request.table, request.parts, request.rows);
           request.done = true;
           continue;
         } catch (error) {
           if (!(error instanceof IlpRejectedError)) throw error;
-          const lines = splitIlpLines(body);
+          const lines = splitIlpLines(Buffer.concat(request.parts, request.bytes));
           request.isolating = { lines, queue: split(0, lines.length, error.line) };
           request.parts = [];
           this.emit({
@@ -357,7 +374,7 @@ export class Shipper {
   }
 
   /** One request; counts it and reports a recovery from failures. */
-  private async post(table: TableName, body: Buffer, rows: number): Promise<void> {
+  private async post(table: TableName, body: Buffer | readonly Buffer[], rows: number): Promise<void> {
     const started = performance.now();
     await this.sender.sendIlp(table, body, rows);
     this.shippedRows += rows;
@@ -405,6 +422,8 @@ export class Shipper {
     while (this.roundStarts.length > 0 && this.roundStarts[0].end <= this.committed) this.roundStarts.shift();
     // The oldest unshipped row is the first of the next round read (until that is read, the committed round's first stands in).
     this.oldestAppendedAtMs = this.committed >= this.log.end ? undefined : (this.roundStarts[0]?.appendedAtMs ?? this.oldestAppendedAtMs);
+    if (round.buffer && this.spareBuffers.length < SPARE_READ_BUFFERS) this.spareBuffers.push(round.buffer);
+    round.buffer = undefined;
     await this.log.deleteBefore(this.committed);
   }
 }

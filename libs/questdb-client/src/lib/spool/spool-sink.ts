@@ -28,6 +28,8 @@ export interface SpoolSinkOptions {
   maxRequestRows?: number;
   /** Bytes per ILP request, at most (default 8 MiB). */
   maxRequestBytes?: number;
+  /** Bytes of spool one shipping round reads, at most (default 8 MiB, or maxRequestBytes if larger); a bigger record is read whole. */
+  readBytes?: number;
   /** Least time between two shipping rounds while less than a full request waits (default 250 ms); see `ShipperOptions.lingerMs`. */
   lingerMs?: number;
   /** Wait between shipping attempts while QuestDB fails (default 100 ms doubling to 10 s, with jitter). */
@@ -123,7 +125,7 @@ export class SpoolSink implements RowSink {
         // 8 MiB keep the collector's memory down (two rounds and a request body in flight).
         maxRequestRows: options.maxRequestRows ?? 50_000,
         maxRequestBytes: options.maxRequestBytes ?? 8 * MiB,
-        readBytes: Math.max(8 * MiB, options.maxRequestBytes ?? 0),
+        readBytes: options.readBytes ?? Math.max(8 * MiB, options.maxRequestBytes ?? 0),
         lingerMs: options.lingerMs ?? DEFAULT_LINGER_MS,
         backoff: options.backoff ?? { baseMs: 100, maxMs: 10_000 },
       };
