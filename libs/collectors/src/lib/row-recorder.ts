@@ -13,6 +13,7 @@ import type { MetricsClient, RowSink } from '@tradewatch/questdb-client';
 import type { RowOutput } from './collector';
 import type { CollectorMetrics } from './metrics/collector-metrics';
 import type { AdmittedSeries, LatestValues } from './metrics/latest-values';
+import { SeriesLinePrefixes } from './metrics/series-line-prefixes';
 
 /**
  * The one path every row takes, whether it came over HTTP or from a collector: the counter
@@ -21,6 +22,7 @@ import type { AdmittedSeries, LatestValues } from './metrics/latest-values';
  */
 export class RowRecorder implements RowOutput {
   private readonly continuity = new CounterContinuity();
+  private readonly linePrefixes = new SeriesLinePrefixes();
   /** Sees every stored row that a source reported (the source inventory); derived rows bypass it. */
   observer: ((table: TableName, rows: readonly object[], series?: readonly (object | undefined)[]) => void) | undefined;
   /** For rows the collector derives itself (positions, silence rows, heartbeats): stored like any row, never taken as a source's report. */
@@ -118,7 +120,8 @@ export class RowRecorder implements RowOutput {
 
   private async append<T extends TableName>(table: T, rows: readonly Row<T>[], reported: boolean, admitted?: AdmittedSeries): Promise<void> {
     try {
-      await this.sink.append(table, rows);
+      // Rows of held series are appended with their series' line prefix (their symbols, encoded once).
+      await this.sink.append(table, rows, admitted?.rows === rows ? this.linePrefixes.of(table, admitted) : undefined);
     } catch (error) {
       // A full spool is back-pressure, not a QuestDB failure.
       if ((error as { code?: unknown }).code !== 'spool_full') this.metrics.questdbError(error);

@@ -1,6 +1,9 @@
-/** Shared set-up of the collectors' integration tests: a real QuestDB behind a DirectSink. */
+/** Shared set-up of the collectors' integration tests: a real QuestDB behind a DirectSink, or behind a spool as the collector runs it. */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { DEFAULT_VALIDATION_OPTIONS, type ValidationOptions } from '@tradewatch/models';
-import { DirectSink, MetricsClient } from '@tradewatch/questdb-client';
+import { DirectSink, MetricsClient, SpoolSink, type RowSink } from '@tradewatch/questdb-client';
 import { questDbUrl } from '@tradewatch/questdb-client/testing';
 import { CollectorMetrics } from '../lib/metrics/collector-metrics';
 import { LatestValues } from '../lib/metrics/latest-values';
@@ -13,12 +16,25 @@ export interface RecorderFixture {
   close(): Promise<void>;
 }
 
-export async function recorderFixture(validation: ValidationOptions = DEFAULT_VALIDATION_OPTIONS): Promise<RecorderFixture> {
+/**
+ * `sink`: `direct` writes through the client; `spool` appends to a spool in a temporary directory
+ * that ships to QuestDB, the collector's own path (rows of held series go with their line prefix).
+ */
+export async function recorderFixture(validation: ValidationOptions = DEFAULT_VALIDATION_OPTIONS, sink: 'direct' | 'spool' = 'direct'): Promise<RecorderFixture> {
   const client = await MetricsClient.connect({ url: questDbUrl(), flushIntervalMs: 100 });
   await client.bootstrap();
   const metrics = new CollectorMetrics({ defaultMetrics: false });
-  const recorder = new RowRecorder(new DirectSink(client), metrics, new LatestValues(metrics.registry), validation);
-  return { client, metrics, recorder, close: () => client.close() };
+  const dir = sink === 'spool' ? await mkdtemp(join(tmpdir(), 'recorder-spool-')) : undefined;
+  const rowSink: RowSink = dir ? await SpoolSink.open({ dir, connection: { url: questDbUrl() }, lingerMs: 50 }) : new DirectSink(client);
+  const recorder = new RowRecorder(rowSink, metrics, new LatestValues(metrics.registry), validation);
+  const close = async () => {
+    if (dir) {
+      await rowSink.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+    await client.close();
+  };
+  return { client, metrics, recorder, close };
 }
 
 /** Polls a query until `accept` likes its rows (WAL tables apply commits asynchronously). */
