@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { Counter, Gauge } from 'prom-client';
 import { SpoolSink, type RowSink, type SpoolStats } from '@tradewatch/questdb-client';
 import type { CollectorMetrics } from '@tradewatch/collectors';
-import type { Row, TableName } from '@tradewatch/models';
+import type { TableName } from '@tradewatch/models';
 import type { CollectorConfig } from './config';
 
 export interface SinkHandle {
@@ -56,7 +56,8 @@ export async function createSink(config: CollectorConfig, metrics: CollectorMetr
 
   return {
     sink: {
-      append: <T extends TableName>(table: T, rows: readonly Row<T>[]) => sink.append(table, rows),
+      // Bound, not wrapped: every argument reaches the spool (a wrapper once dropped the line prefixes).
+      append: sink.append.bind(sink),
       drain: (timeoutMs) => sink.drain(timeoutMs),
       close: async () => {
         clearInterval(timer);
