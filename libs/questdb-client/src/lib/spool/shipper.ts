@@ -69,7 +69,7 @@ const MAX_ROW_IN_MESSAGE = 300;
  * Moves spooled records to QuestDB in order. Each round reads a stretch of the spool and coalesces
  * its records into large requests, one table per request (each table's lines in spool order, up
  * to `maxRequestRows` / `maxRequestBytes`): the records hold the encoded ILP, so a request body is
- * a byte copy. Only once every request of the round is accepted — or its refused rows
+ * the records' bytes, sent as they lie in the read buffer. Only once every request of the round is accepted — or its refused rows
  * dead-lettered — does the committed position move past the round and get persisted. While a round
  * is in flight the next one is read (pipelining). A crash replays at most two rounds; the dedup
  * keys make the resend harmless.
