@@ -7,6 +7,7 @@ export * from './lib/collector-service';
 export * from './lib/metrics/collector-metrics';
 export * from './lib/metrics/gauge-specs';
 export * from './lib/metrics/latest-values';
+export * from './lib/metrics/series-line-prefixes';
 export * from './lib/daemon/daemon-collector';
 export * from './lib/exchange/probe-config';
 export * from './lib/exchange/exchange-probe';

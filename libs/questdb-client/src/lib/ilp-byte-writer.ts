@@ -156,8 +156,10 @@ export class IlpByteWriter {
   buf: Buffer;
   pos: number;
 
-  constructor(capacity: number, reserve = 0) {
-    this.buf = Buffer.allocUnsafe(Math.max(capacity, reserve + 256));
+  /** Writes into `into` when it holds `capacity` bytes (a buffer its owner reuses), else into a new buffer. */
+  constructor(capacity: number, reserve = 0, into?: Buffer) {
+    const size = Math.max(capacity, reserve + 256);
+    this.buf = into !== undefined && into.length >= size ? into : Buffer.allocUnsafe(size);
     this.pos = reserve;
   }
 

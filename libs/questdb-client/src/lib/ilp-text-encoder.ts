@@ -11,8 +11,9 @@ export type BatchEncoder = (rows: readonly object[]) => Buffer;
  * Encodes a batch of rows into ILP bytes, leaving `reserve` bytes free at the front of the Buffer.
  * `prefixes[i]`, when present, must be `linePrefixEncoder(table)(rows[i])`: it is copied in place
  * of encoding row i's table name and symbols (a series' prefix is encoded once, not per row).
+ * The result is a view of `into` when the batch fits in it, else of a new buffer.
  */
-export type BytesEncoder = (rows: readonly object[], reserve?: number, prefixes?: readonly (Uint8Array | undefined)[]) => Buffer;
+export type BytesEncoder = (rows: readonly object[], reserve?: number, prefixes?: readonly (Uint8Array | undefined)[], into?: Buffer) => Buffer;
 
 /** The start of a row's ILP line: table name and symbols, escaped (see `linePrefixEncoder`). */
 export type LinePrefixEncoder = (row: object) => Buffer;
@@ -184,8 +185,8 @@ export function bytesEncoder(table: TableName): BytesEncoder {
   const h = helpers(table);
   // The first guess at a batch's size comes from the batches before it, so a buffer rarely grows.
   let bytesPerRow = 256;
-  return (rows, reserve = 0, prefixes) => {
-    const w = new IlpByteWriter(reserve + Math.ceil(rows.length * bytesPerRow * 1.1), reserve);
+  return (rows, reserve = 0, prefixes, into) => {
+    const w = new IlpByteWriter(reserve + Math.ceil(rows.length * bytesPerRow * 1.1), reserve, into);
     compiled(h, w, rows, prefixes);
     if (rows.length > 0) bytesPerRow = (w.pos - reserve) / rows.length;
     return w.bytes();

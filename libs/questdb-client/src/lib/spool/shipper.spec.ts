@@ -120,6 +120,19 @@ describe('spool shipping with a fake sender', () => {
     expect(sender.requests.flatMap((r) => r.markers)).toEqual(hosts.flatMap((h) => [h, h, h]));
   });
 
+  it('encodes appends into the buffers of earlier ones only once those are written: concurrent appends of many sizes all arrive intact', async () => {
+    const sink = await open();
+    // Records of 70-170 KB (about 45 bytes a row): large enough for their buffers to be reused.
+    const sizes = Array.from({ length: 24 }, (_, i) => 1_600 + ((i * 7) % 11) * 200);
+    for (let round = 0; round < 3; round++) await Promise.all(sizes.map((n, i) => sink.append('daemon_metrics', daemon(`r${round}a${i}`, n))));
+    await expect(sink.drain(10_000)).resolves.toBe(true);
+    await sink.close();
+    const shipped = sender.requests.flatMap((r) => r.markers);
+    const expected = [0, 1, 2].flatMap((round) => sizes.flatMap((n, i) => Array<string>(n).fill(`r${round}a${i}`)));
+    expect(shipped.length).toBe(expected.length);
+    expect(shipped).toEqual(expected);
+  });
+
   it('keeps requests under maxRequestRows and maxRequestBytes without splitting an append', async () => {
     const sink = await open({ maxRequestRows: 5 });
     await Promise.all([sink.append('daemon_metrics', daemon('a', 3)), sink.append('daemon_metrics', daemon('b', 3)), sink.append('daemon_metrics', daemon('c', 7))]);

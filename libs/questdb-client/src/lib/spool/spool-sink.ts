@@ -6,6 +6,7 @@ import { bytesEncoder, type BytesEncoder } from '../ilp-text-encoder';
 import type { RowSink } from '../row-sink';
 import { Checkpoint } from './checkpoint';
 import { DeadLetterFile } from './dead-letters';
+import { RecordBuffers } from './record-buffers';
 import { encodeRecord, recordHeadBytes, sealRecord } from './record-codec';
 import { SegmentLog } from './segment-log';
 import { Shipper, type ShipperOptions, type TableBatchSender } from './shipper';
@@ -77,6 +78,7 @@ export class SpoolSink implements RowSink {
   private appendedRecords = 0;
   private appendedBytes = 0;
   private readonly encoders = new Map<TableName, BytesEncoder>();
+  private readonly recordBuffers = new RecordBuffers();
 
   private constructor(
     private readonly log: SegmentLog,
@@ -148,8 +150,14 @@ export class SpoolSink implements RowSink {
     let encode = this.encoders.get(table);
     if (!encode) this.encoders.set(table, (encode = bytesEncoder(table)));
     const appendedAtMs = Date.now();
-    // The rows are encoded straight into the record, after the room for its header.
-    await this.appendRecord(sealRecord(encode(rows, recordHeadBytes(table), prefixes), table, rows.length, appendedAtMs), rows.length, appendedAtMs);
+    // The rows are encoded straight into the record, after the room for its header, in a buffer of an earlier append when one is kept.
+    const record = sealRecord(encode(rows, recordHeadBytes(table), prefixes, this.recordBuffers.take()), table, rows.length, appendedAtMs);
+    try {
+      await this.appendRecord(record, rows.length, appendedAtMs);
+    } finally {
+      // Written and fsync'd, or refused: either way nothing holds the record any more.
+      this.recordBuffers.give(record);
+    }
   }
 
   /**
