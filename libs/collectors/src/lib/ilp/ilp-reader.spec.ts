@@ -227,6 +227,17 @@ describe('readIlp', () => {
     expect(expectSameAsReference(text).slow).toBe(1);
   });
 
+  it('reads a symbol value exactly as sent (held once per table: a lone surrogate and non-ASCII survive the copy), on every line and body that has it', () => {
+    const long = 'LONGSYMBOL\ud800/USDT:USDT-é';
+    const line = `pipeline_metrics,exchange=okx,symbol=${long},data_type=oi,host=h,env=prod records_count=1i 1700000000000000000\n`;
+    expect(expectSameAsReference(line + line).slow).toBe(0);
+    const [first, second] = readIlp(line + line, 'n', TABLES, now).batches[0].rows as Record<string, unknown>[];
+    const [third] = readIlp(line, 'n', TABLES, now).batches[0].rows as Record<string, unknown>[];
+    expect(first['symbol']).toBe(long);
+    expect(second['symbol']).toBe(first['symbol']);
+    expect(third['symbol']).toBe(first['symbol']);
+  });
+
   it('scans an unclosed quote only to the end of its line', () => {
     // Each line's search stops at its newline: a body of many such lines stays linear.
     const text = 'pipeline_metrics,host=h latency_ms="\n'.repeat(20_000);

@@ -29,6 +29,29 @@ interface TableInfo {
   /** `seen[i] === stamp` when column i was given on the current line (a repeat makes the line slow). */
   seen: Int32Array;
   stamp: number;
+  /** Symbol values read before, each held once (see `symbolValue`). */
+  symbols: Map<string, string>;
+}
+
+/** Symbol values a table's cache holds at most; it starts over when full. */
+const MAX_SYMBOL_VALUES = 65_536;
+
+/**
+ * `value` (a slice of the body) as the table's one string for it. Why: V8 makes a slice of 13 or
+ * more characters a view that keeps the whole body piece (64 KiB) alive, and rows outlive the
+ * request (the latest row of each series is kept): the pieces were promoted to the old generation
+ * and full collections ran every second. Held once, a symbol value is also found faster in the
+ * series Maps (its hash is computed once, and equal values are the same string).
+ */
+function symbolValue(table: TableInfo, value: string): string {
+  let held = table.symbols.get(value);
+  if (held === undefined) {
+    if (table.symbols.size >= MAX_SYMBOL_VALUES) table.symbols.clear();
+    // A copy of its own, not a view of the body (exact: lone surrogates survive JSON text).
+    held = JSON.parse(JSON.stringify(value)) as string;
+    table.symbols.set(held, held);
+  }
+  return held;
 }
 
 const charCodes = (text: string) => Array.from(text, (_, i) => text.charCodeAt(i));
@@ -50,7 +73,7 @@ function tablesInfo(tables: IlpTables): Map<string, TableInfo> {
       const columns = Object.entries(TABLES[name].columns as Record<string, { type: QuestDbType }>)
         .filter(([column]) => column !== 'timestamp')
         .map(([column, { type }], index) => ({ name: column, codes: charCodes(column), type, index }));
-      infos.set(name, { name, codes: charCodes(name), byName: new Map(columns.map((c) => [c.name, c])), expected: [], seen: new Int32Array(columns.length), stamp: 0 });
+      infos.set(name, { name, codes: charCodes(name), byName: new Map(columns.map((c) => [c.name, c])), expected: [], seen: new Int32Array(columns.length), stamp: 0, symbols: new Map() });
     }
     tableInfos.set(tables, infos);
   }
@@ -217,7 +240,7 @@ class IlpReader {
       const from = p + 2 + column.name.length;
       p = tokenEnd(body, from, stop);
       if (p === from) return undefined;
-      row[column.name] = body.slice(from, p);
+      row[column.name] = symbolValue(table, body.slice(from, p));
       tags++;
     }
     if (p < stop && body.charCodeAt(p) !== SPACE) return undefined;
