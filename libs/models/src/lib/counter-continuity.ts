@@ -107,12 +107,16 @@ function broken(earlier: Float64Array, e: number, later: Float64Array, l: number
   return COUNTERS.flatMap((name, k) => (later[l + 3 + k] < earlier[e + 3 + k] ? [{ name, before: earlier[e + 3 + k], after: later[l + 3 + k] }] : []));
 }
 
-/** What admitting one row changed: where, under which id, and the sample it replaced (same timestamp). */
-interface Change {
-  series: Series;
-  timestamp: number;
-  id: number;
-  replaced: Float64Array | undefined;
+/**
+ * What admitting a batch changed, per admitted row: its series, its timestamp and the sample it
+ * replaced (same timestamp), in parallel arrays (no object per row: they live until the batch is
+ * stored, across young-generation collections).
+ */
+interface Changes {
+  series: Series[];
+  timestamps: number[];
+  /** Sparse: only rows that replaced a sample. */
+  replaced: (Float64Array | undefined)[];
 }
 
 /**
@@ -179,7 +183,7 @@ export class CounterContinuity {
    */
   admit(rows: readonly DaemonMetricsRow[]): { issues: FieldIssue[]; admission: Admission } {
     const issues: FieldIssue[] = [];
-    const changes: Change[] = [];
+    const changes: Changes = { series: [], timestamps: [], replaced: [] };
     const id = this.nextId++;
     for (let i = 0; i < rows.length; i++) {
       const row = rows[i];
@@ -213,21 +217,23 @@ export class CounterContinuity {
         }
         continue;
       }
-      const replaced = replaces ? data.slice(at * FIELDS, (at + 1) * FIELDS) : undefined;
+      if (replaces) changes.replaced[changes.series.length] = data.slice(at * FIELDS, (at + 1) * FIELDS);
       series.put(at, current, !replaces);
-      changes.push({ series, timestamp: row.timestamp, id, replaced });
+      changes.series.push(series);
+      changes.timestamps.push(row.timestamp);
     }
     const rollback = () => {
-      for (let k = changes.length - 1; k >= 0; k--) {
-        const { series, timestamp, replaced } = changes[k];
-        const j = series.find(timestamp, id);
+      for (let k = changes.series.length - 1; k >= 0; k--) {
+        const series = changes.series[k];
+        const j = series.find(changes.timestamps[k], id);
         if (j < 0) continue;
+        const replaced = changes.replaced[k];
         if (replaced) series.put(j, replaced, false);
         else series.remove(j);
       }
     };
     if (issues.length > 0) rollback();
-    else for (const c of changes) c.series.trim(this.historyPerSeries);
+    else for (const series of changes.series) series.trim(this.historyPerSeries);
     return { issues, admission: { rollback } };
   }
 }
