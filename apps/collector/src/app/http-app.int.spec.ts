@@ -72,6 +72,7 @@ describe('collector HTTP API (real QuestDB, real HTTP)', () => {
     it.each(Object.entries(rows))('POST /v1/metrics/%s stores the row exactly', async (kind, { table, row }) => {
       const res = await post(`/v1/metrics/${kind}`, [row]);
       expect(res.status).toBe(202);
+      expect(res.headers.get('etag')).toBeNull();
       expect(await res.json()).toEqual({ accepted: 1 });
       const column = table === 'trading_metrics' ? 'strategy' : 'host';
       const [stored] = await waitFor(`SELECT * FROM ${table} WHERE ${column} = '${host}'`, (r) => r.length === 1);
