@@ -30,7 +30,8 @@ describe('`nx run <app>:serve` is the production command: the built app, no watc
   it.each(projects.filter((p) => p.targets['serve']).map((p) => [p.app, p.targets] as const))('%s: serve runs node dist/apps/<app>/main.js; serve-dev is the watch mode', (app, targets) => {
     const serve = targets['serve'];
     expect(serve.executor).toBe('nx:run-commands');
-    expect(serve.options?.['command']).toBe(`node dist/apps/${app}/main.js`);
+    // The collector, which shares its machine with QuestDB, runs with one GC thread (docs/configuration.md).
+    expect(serve.options?.['command']).toBe(app === 'collector' ? `node --single-threaded-gc dist/apps/${app}/main.js` : `node dist/apps/${app}/main.js`);
     expect(JSON.stringify(serve)).not.toMatch(/inspect|watch/);
     expect(serve.continuous).toBeUndefined(); // a continuous task's exit code is not reported
     expect(targets['serve-dev']).toMatchObject({ executor: '@nx/js:node', options: { watch: true, inspect: false } });
@@ -65,7 +66,7 @@ describe('`nx run <app>:serve` is the production command: the built app, no watc
         });
         const appPid = await listening;
         const args = cmdline(appPid);
-        expect(args.slice(-1)).toEqual(['dist/apps/collector/main.js']);
+        expect(args.slice(-2)).toEqual(['--single-threaded-gc', 'dist/apps/collector/main.js']);
         expect(args.join(' ')).not.toMatch(/--inspect|--watch/);
         // No process under nx runs a watcher or an inspector either.
         for (const pid of descendants(child.pid ?? 0)) expect(cmdline(pid).join(' ')).not.toMatch(/--inspect|--watch/);

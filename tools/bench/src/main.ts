@@ -89,7 +89,8 @@ async function run(args: BenchArgs): Promise<BenchReport> {
         questDbUrl: url,
         spoolDir,
         env: { COLLECTOR_CONFIG: configFile },
-        nodeArgs: profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
+        // As the image and `nx run collector:serve` run it.
+        nodeArgs: ['--single-threaded-gc', ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [])],
         log,
       });
       // What QuestDB and the collector use with nothing to do (timers, background jobs): not charged to the rows.

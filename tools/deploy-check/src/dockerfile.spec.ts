@@ -23,6 +23,6 @@ describe('deploy/docker/Dockerfile', () => {
     const users = lines.filter((l) => l.startsWith('USER '));
     expect(users).toEqual(['USER node']);
     expect(lines.indexOf(users[0])).toBeGreaterThan(lines.indexOf(stages[1]));
-    expect(lines[lines.length - 1]).toBe('ENTRYPOINT ["node", "/app/main.js"]');
+    expect(lines[lines.length - 1]).toBe('ENTRYPOINT ["node", "--single-threaded-gc", "/app/main.js"]');
   });
 });
