@@ -44,6 +44,8 @@ const MAX_SYMBOL_VALUES = 65_536;
  * series Maps (its hash is computed once, and equal values are the same string).
  */
 function symbolValue(table: TableInfo, value: string): string {
+  // Shorter slices are copies already (V8's SlicedString::kMinLength is 13).
+  if (value.length < 13) return value;
   let held = table.symbols.get(value);
   if (held === undefined) {
     if (table.symbols.size >= MAX_SYMBOL_VALUES) table.symbols.clear();
