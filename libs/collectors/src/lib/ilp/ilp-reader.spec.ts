@@ -238,6 +238,50 @@ describe('readIlp', () => {
     expect(third['symbol']).toBe(first['symbol']);
   });
 
+  it('reads lines of more column orders than get a compiled row, in runs and alternating: each row has the values and key order of its line', () => {
+    // A table set of its own: its row factories start empty. 48 orders of the same fields (more
+    // than MAX_ROW_SHAPES, so the later ones take the property-by-property path), each on two
+    // lines in a row, then all of them again interleaved with the first order.
+    const own: ReadonlySet<TableName> = new Set(['pipeline_metrics']);
+    const fields = ['records_count=1i', 'bytes_written=2i', 'latency_ms=3.5', 'gap_detected=t', 'gap_duration_seconds=4'];
+    const orders = Array.from({ length: 48 }, (_, k) => {
+      const rest = [...fields];
+      // A distinct permutation per k (factorial number system over the 5 fields, 120 in all).
+      let code = k;
+      return Array.from({ length: fields.length }, (_, i) => {
+        const pick = code % (fields.length - i);
+        code = Math.floor(code / (fields.length - i));
+        return rest.splice(pick, 1)[0];
+      }).join(',');
+    });
+    const line = (order: string, k: number) => `pipeline_metrics,host=h${k},env=prod ${order.replace('1i', `${k}i`)} ${1_700_000_000_000_000 + k}000\n`;
+    const runs = orders.flatMap((o, k) => [line(o, k), line(o, k + 1000)]);
+    const interleaved = orders.flatMap((o, k) => [line(orders[0], 2000 + k), line(o, 3000 + k)]);
+    const text = [...runs, ...interleaved].join('');
+    const { slow, ...fast } = readIlp(text, 'n', own, now);
+    expect(slow).toBe(0);
+    const expected = reference(text, 'n');
+    expect(comparable(fast)).toEqual(comparable({ ...expected, batches: expected.batches.filter((b) => own.has(b.table)) }));
+    const rows = fast.batches[0].rows as Record<string, unknown>[];
+    expect(rows).toHaveLength(4 * orders.length);
+    expect(Object.keys(rows[0 * 2 + 1])).toEqual(['timestamp', 'host', 'env', ...orders[0].split(',').map((f) => f.split('=')[0])]);
+    expect(Object.keys(rows[47 * 2])).toEqual(['timestamp', 'host', 'env', ...orders[47].split(',').map((f) => f.split('=')[0])]);
+    expect(rows[47 * 2]['records_count']).toBe(47);
+    expect(rows[47 * 2 + 1]['host']).toBe('h1047');
+  });
+
+  it('gives a line its own keys after a line that changed the column order and was then left to the reference parser', () => {
+    const own: ReadonlySet<TableName> = new Set(['pipeline_metrics']);
+    // Line 2 starts like line 3 (env first), then turns out not plain (a LONG column given a float).
+    const text = 'pipeline_metrics,host=a records_count=1i 1\npipeline_metrics,env=b records_count=1.5 2\npipeline_metrics,env=c records_count=2i 3\n';
+    const { batches, issues } = readIlp(text, 'n', own, now);
+    expect(issues.map((i) => i.line)).toEqual([2]);
+    expect(batches[0].rows).toEqual([
+      { timestamp: '1970-01-01T00:00:00.000000Z', host: 'a', records_count: 1 },
+      { timestamp: '1970-01-01T00:00:00.000000Z', env: 'c', records_count: 2 },
+    ]);
+  });
+
   it('scans an unclosed quote only to the end of its line', () => {
     // Each line's search stops at its newline: a body of many such lines stays linear.
     const text = 'pipeline_metrics,host=h latency_ms="\n'.repeat(20_000);
