@@ -65,7 +65,7 @@ describe('spool shipping with a fake sender', () => {
     events = [];
   });
   afterEach(() => rm(dir, { recursive: true, force: true }));
-  const open = (options: { maxRequestRows?: number; maxRequestBytes?: number; readBytes?: number; lingerMs?: number } = {}) =>
+  const open = (options: { maxRequestRows?: number; maxRequestBytes?: number; readBytes?: number; lingerMs?: number; lingerQuietMs?: number } = {}) =>
     SpoolSink.open({ dir, connection: { url: 'http://127.0.0.1:1' }, sender, backoff: { baseMs: 1, maxMs: 5 }, onEvent: (e) => events.push(e), ...options });
   const deadLetters = async () => (await readFile(join(dir, 'dead-letters.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as unknown);
 
@@ -271,7 +271,8 @@ describe('spool shipping with a fake sender', () => {
     };
 
     it('the first row after a quiet spell goes at once; what follows within the linger goes in one request after it', async () => {
-      const sink = await open({ lingerMs: 2_000 });
+      // Never quiet for long enough to end the linger early.
+      const sink = await open({ lingerMs: 2_000, lingerQuietMs: 60_000 });
       const started = performance.now();
       await sink.append('daemon_metrics', daemon('first'));
       await until(() => sender.requests.length === 1);
@@ -288,8 +289,41 @@ describe('spool shipping with a fake sender', () => {
       expect(secondAfter).toBeGreaterThanOrEqual(1_900);
     });
 
+    it('ends a linger once no rows have come for lingerQuietMs: the last rows of a burst are not held back', async () => {
+      const sink = await open({ lingerMs: 5_000, lingerQuietMs: 100 });
+      await sink.append('daemon_metrics', daemon('first'));
+      await until(() => sender.requests.length === 1);
+      const started = performance.now();
+      let shippedAfter: number;
+      try {
+        for (const h of ['a', 'b', 'c', 'd']) await sink.append('daemon_metrics', daemon(h));
+        // Without the quiet rule they would wait out the 5 s linger.
+        await until(() => sender.requests.flatMap((r) => r.markers).length === 5, 2_500);
+        shippedAfter = performance.now() - started;
+      } finally {
+        await sink.close();
+      }
+      expect(sender.requests.flatMap((r) => r.markers)).toEqual(['first', 'a', 'b', 'c', 'd']);
+      expect(shippedAfter).toBeGreaterThanOrEqual(100);
+      expect(shippedAfter).toBeLessThan(2_500);
+    });
+
+    it('keeps lingering while rows keep coming: appends every 10 ms go in a few requests, not one each', async () => {
+      const sink = await open({ lingerMs: 400, lingerQuietMs: 200 });
+      const hosts = Array.from({ length: 30 }, (_, i) => `h${i}`);
+      for (const host of hosts) {
+        await sink.append('daemon_metrics', daemon(host));
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      await until(() => sender.requests.flatMap((r) => r.markers).length === hosts.length);
+      await sink.close();
+      expect(sender.requests.flatMap((r) => r.markers)).toEqual(hosts);
+      // The first goes at once, then a request at most every 400 ms over the appends' 300+ ms, then the tail.
+      expect(sender.requests.length).toBeLessThanOrEqual(4);
+    });
+
     it('does not linger while a full request waits, nor when drained', async () => {
-      const sink = await open({ lingerMs: 5_000, maxRequestRows: 10 });
+      const sink = await open({ lingerMs: 5_000, lingerQuietMs: 60_000, maxRequestRows: 10 });
       await sink.append('daemon_metrics', daemon('first'));
       await until(() => sender.requests.length === 1);
       const started = performance.now();

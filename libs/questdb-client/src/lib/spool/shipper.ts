@@ -32,6 +32,12 @@ export interface ShipperOptions {
    * it a fraction of many small ones. A row after a quiet spell is shipped at once.
    */
   lingerMs: number;
+  /**
+   * A linger ends once no rows have been appended for this long (default 50 ms): it is there to
+   * gather rows while they keep coming, and the last rows of a burst are not held back for the
+   * rest of it.
+   */
+  lingerQuietMs: number;
   /** Wait between attempts while QuestDB is unreachable (default 100 ms doubling to 10 s, with jitter). */
   backoff: Pick<BackoffOptions, 'baseMs' | 'maxMs'>;
 }
@@ -103,6 +109,8 @@ export class Shipper {
   private lingerWakeUp: (() => void) | undefined;
   /** When the last round was read (performance.now()). */
   private lastRoundAt = Number.NEGATIVE_INFINITY;
+  /** When rows were last appended (performance.now()). */
+  private lastAppendAt = Number.NEGATIVE_INFINITY;
   /** Rows of the rounds read and not yet committed (in flight, or read ahead). */
   private roundRows = 0;
   /** Append time of the first record of each round read and not yet committed, in order. */
@@ -153,6 +161,7 @@ export class Shipper {
   }
 
   noteAppended(rows: number, appendedAtMs: number): void {
+    this.lastAppendAt = performance.now();
     this.unshippedRows += rows;
     this.oldestAppendedAtMs ??= appendedAtMs;
   }
@@ -236,13 +245,19 @@ export class Shipper {
     return encode;
   }
 
-  /** Waits out `lingerMs` since the last round unless a full request is waiting, then reads the next round. */
+  /**
+   * Waits out `lingerMs` since the last round unless a full request is waiting or no rows have
+   * come for `lingerQuietMs`, then reads the next round.
+   */
   private async lingerThenRead(from: number): Promise<Round> {
-    const { lingerMs, maxRequestRows } = this.options;
+    const { lingerMs, lingerQuietMs, maxRequestRows } = this.options;
     for (;;) {
-      const wait = this.lastRoundAt + lingerMs - performance.now();
-      if (wait <= 0 || this.hurried || this.stopping || this.unshippedRows - this.roundRows >= maxRequestRows) break;
-      await wakeableSleep(wait, (wake) => (this.lingerWakeUp = wake));
+      const now = performance.now();
+      const wait = this.lastRoundAt + lingerMs - now;
+      const quietLeft = this.lastAppendAt + lingerQuietMs - now;
+      if (wait <= 0 || quietLeft <= 0 || this.hurried || this.stopping || this.unshippedRows - this.roundRows >= maxRequestRows) break;
+      // Appends wake the wait too: the quiet spell then starts again.
+      await wakeableSleep(Math.min(wait, quietLeft), (wake) => (this.lingerWakeUp = wake));
       this.lingerWakeUp = undefined;
     }
     this.lastRoundAt = performance.now();

@@ -33,6 +33,8 @@ export interface SpoolSinkOptions {
   readBytes?: number;
   /** Least time between two shipping rounds while less than a full request waits (default 250 ms); see `ShipperOptions.lingerMs`. */
   lingerMs?: number;
+  /** A linger ends once no rows have been appended for this long (default 50 ms); see `ShipperOptions.lingerQuietMs`. */
+  lingerQuietMs?: number;
   /** Wait between shipping attempts while QuestDB fails (default 100 ms doubling to 10 s, with jitter). */
   backoff?: { baseMs: number; maxMs: number };
   /** Log lines and metrics; see `SpoolEvent`. */
@@ -66,6 +68,8 @@ export interface SpoolStats {
 const MiB = 1024 * 1024;
 /** See `ShipperOptions.lingerMs`: about 4 transactions per table per second under load, a quarter of the 1 s freshness target. */
 export const DEFAULT_LINGER_MS = 250;
+/** See `ShipperOptions.lingerQuietMs`: longer than the gaps between a loaded collector's appends (a few ms), short against the linger. */
+export const DEFAULT_LINGER_QUIET_MS = 50;
 
 /**
  * The durable `RowSink`: `append` resolves once the rows are fsync'd in the local spool; a
@@ -129,6 +133,7 @@ export class SpoolSink implements RowSink {
         maxRequestBytes: options.maxRequestBytes ?? 8 * MiB,
         readBytes: options.readBytes ?? Math.max(8 * MiB, options.maxRequestBytes ?? 0),
         lingerMs: options.lingerMs ?? DEFAULT_LINGER_MS,
+        lingerQuietMs: options.lingerQuietMs ?? DEFAULT_LINGER_QUIET_MS,
         backoff: options.backoff ?? { baseMs: 100, maxMs: 10_000 },
       };
       const shipper = new Shipper(log, checkpoint, deadLetters, sender, { committed: start, rows: report.rows, oldestAppendedAtMs: report.oldestAppendedAtMs }, shipperOptions, emit);
