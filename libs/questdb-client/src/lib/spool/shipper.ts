@@ -5,6 +5,7 @@ import { bytesEncoder, type BytesEncoder } from '../ilp-text-encoder';
 import { describeError } from '../rest-client';
 import type { Checkpoint } from './checkpoint';
 import type { DeadLetter, DeadLetterFile } from './dead-letters';
+import { BufferPool } from './buffer-pool';
 import { splitIlpLines } from './ilp-lines';
 import { readRecordHeader, readRecordIlp, readRecordJsonRows } from './record-codec';
 import type { SegmentLog } from './segment-log';
@@ -116,11 +117,8 @@ export class Shipper {
   /** Append time of the first record of each round read and not yet committed, in order. */
   private readonly roundStarts: { end: number; appendedAtMs: number }[] = [];
   private readonly encoders = new Map<TableName, BytesEncoder>();
-  /**
-   * Read buffers of committed rounds. Why reuse: a fresh buffer of megabytes per round costs its
-   * page faults and counts as external memory, which makes V8 start full collections early.
-   */
-  private readonly spareBuffers: Buffer[] = [];
+  /** Read buffers of committed rounds, for the next rounds to read into (see BufferPool). */
+  private readonly spareBuffers: BufferPool;
 
   constructor(
     private readonly log: SegmentLog,
@@ -134,6 +132,7 @@ export class Shipper {
     this.committed = start.committed;
     this.unshippedRows = start.rows;
     this.oldestAppendedAtMs = start.oldestAppendedAtMs;
+    this.spareBuffers = new BufferPool(SPARE_READ_BUFFERS * options.readBytes, options.readBytes);
   }
 
   start(): void {
@@ -268,16 +267,16 @@ export class Shipper {
 
   /** Reads the records from `from` on (up to `readBytes`) and groups them into requests. */
   private async readRound(from: number): Promise<Round> {
-    const spare = this.spareBuffers.pop() ?? Buffer.allocUnsafeSlow(this.options.readBytes);
+    const spare = this.spareBuffers.take() ?? Buffer.allocUnsafeSlow(this.options.readBytes);
     const chunk = await this.log.read(from, this.options.readBytes, spare);
     if (!chunk) {
-      this.spareBuffers.push(spare);
+      this.spareBuffers.give(spare);
       throw new Error(`spool offset ${from} is before the end ${this.log.end} but no segment holds it`);
     }
     const { start, buf } = chunk;
     const open = new Map<TableName, Request>();
     const round: Round = { end: start, rows: 0, requests: [], unencodable: [], buffer: buf.buffer === spare.buffer ? spare : undefined };
-    if (!round.buffer) this.spareBuffers.push(spare);
+    if (!round.buffer) this.spareBuffers.give(spare);
     const { maxRequestRows, maxRequestBytes } = this.options;
     let firstAppendedAtMs: number | undefined;
     let o = 0;
@@ -437,7 +436,7 @@ export class Shipper {
     while (this.roundStarts.length > 0 && this.roundStarts[0].end <= this.committed) this.roundStarts.shift();
     // The oldest unshipped row is the first of the next round read (until that is read, the committed round's first stands in).
     this.oldestAppendedAtMs = this.committed >= this.log.end ? undefined : (this.roundStarts[0]?.appendedAtMs ?? this.oldestAppendedAtMs);
-    if (round.buffer && this.spareBuffers.length < SPARE_READ_BUFFERS) this.spareBuffers.push(round.buffer);
+    if (round.buffer) this.spareBuffers.give(round.buffer);
     round.buffer = undefined;
     await this.log.deleteBefore(this.committed);
   }

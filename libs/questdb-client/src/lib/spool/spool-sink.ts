@@ -6,7 +6,7 @@ import { bytesEncoder, type BytesEncoder } from '../ilp-text-encoder';
 import type { RowSink } from '../row-sink';
 import { Checkpoint } from './checkpoint';
 import { DeadLetterFile } from './dead-letters';
-import { RecordBuffers } from './record-buffers';
+import { BufferPool } from './buffer-pool';
 import { encodeRecord, recordHeadBytes, sealRecord } from './record-codec';
 import { SegmentLog } from './segment-log';
 import { Shipper, type ShipperOptions, type TableBatchSender } from './shipper';
@@ -82,7 +82,8 @@ export class SpoolSink implements RowSink {
   private appendedRecords = 0;
   private appendedBytes = 0;
   private readonly encoders = new Map<TableName, BytesEncoder>();
-  private readonly recordBuffers = new RecordBuffers();
+  /** Buffers of settled appends, for the next ones to encode into. */
+  private readonly recordBuffers = new BufferPool();
 
   private constructor(
     private readonly log: SegmentLog,

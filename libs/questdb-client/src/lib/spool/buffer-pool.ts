@@ -1,11 +1,11 @@
 /**
- * Buffers that records were encoded into, kept once their append settled (written and fsync'd, or
- * refused) for the next appends to encode into. Why: a fresh buffer of a request's size (about
- * 150 KB per 1,000 rows) per append costs its page faults, and as external memory it makes V8 run
- * full collections early. Only buffers of their own memory (not slices of Node's shared pool) of
- * at least `minBytes` are kept, up to `maxBytes` in all; the largest are preferred.
+ * Buffers kept once nothing reads or writes them any more, to be used again: records encoded at
+ * append (about 150 KB per 1,000 rows), and the shipper's read rounds (8 MiB). Why: a fresh buffer
+ * of that size each time costs its page faults, and as external memory it makes V8 run full
+ * collections early. Only buffers of their own memory (not slices of Node's shared pool) of at
+ * least `minBytes` are kept, up to `maxBytes` in all; the largest are preferred.
  */
-export class RecordBuffers {
+export class BufferPool {
   private readonly free: Buffer[] = [];
   private freeBytes = 0;
 
@@ -14,14 +14,14 @@ export class RecordBuffers {
     private readonly minBytes = 64 * 1024,
   ) {}
 
-  /** A kept buffer, if any (the caller encodes into it, or into a new one if it is too small). */
+  /** A kept buffer, if any (the caller writes into it, or into a new one if it is too small). */
   take(): Buffer | undefined {
     const buf = this.free.pop();
     if (buf) this.freeBytes -= buf.length;
     return buf;
   }
 
-  /** Keeps the whole buffer under `view` (a record encoded into it), once nothing reads or writes it any more. */
+  /** Keeps the whole buffer under `view` (what was written into it), once nothing reads or writes it any more. */
   give(view: Buffer): void {
     const whole = view.buffer;
     if (view.byteOffset !== 0 || whole.byteLength < this.minBytes) return;

@@ -1,8 +1,8 @@
-import { RecordBuffers } from './record-buffers';
+import { BufferPool } from './buffer-pool';
 
-describe('RecordBuffers', () => {
+describe('BufferPool', () => {
   it('gives back the whole buffer under a record, only once given, and never a slice of the shared pool', () => {
-    const buffers = new RecordBuffers(1024 * 1024, 64 * 1024);
+    const buffers = new BufferPool(1024 * 1024, 64 * 1024);
     expect(buffers.take()).toBeUndefined();
     const own = Buffer.allocUnsafeSlow(100_000);
     buffers.give(own.subarray(0, 70_000));
@@ -16,7 +16,7 @@ describe('RecordBuffers', () => {
   });
 
   it('keeps at most maxBytes, preferring larger buffers', () => {
-    const buffers = new RecordBuffers(300_000, 64 * 1024);
+    const buffers = new BufferPool(300_000, 64 * 1024);
     for (const size of [100_000, 100_000, 100_000, 200_000]) buffers.give(Buffer.allocUnsafeSlow(size));
     const kept: number[] = [];
     for (let b = buffers.take(); b; b = buffers.take()) kept.push(b.length);
