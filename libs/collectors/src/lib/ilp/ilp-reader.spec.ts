@@ -282,63 +282,11 @@ describe('readIlp', () => {
     ]);
   });
 
-  it('reads lines that repeat a few tag sets as the reference does, whatever their fields (property)', () => {
-    // A table set of its own: its tag sets are remembered from this test's lines only. Tag texts
-    // from a small pool, so that most lines repeat one read before (in this body or an earlier
-    // one), and fields that may name a tag's column again, leave one out or be of any type.
-    const own: ReadonlySet<TableName> = new Set(['pipeline_metrics', 'daemon_metrics']);
-    const tagTexts = fc.constantFrom(',host=h1,env=prod', ',env=prod,host=h1', ',host=h2,env=prod', ',exchange=okx,symbol=BTC/USDT:USDT-LONG,host=h1', ',host=h1', ',host=h1,env=');
-    const valid = { pipeline_metrics: ['records_count=1i', 'latency_ms=2.5', 'gap_detected=t'], daemon_metrics: ['fetch_count=1i', 'cpu_percent=2.5', 'running=t'] };
-    const odd = ['host="h3"', 'env="x"', 'symbol="S"', 'records_count=2.5', 'fetch_count="x"', 'zone=1i'];
-    const ownLine = fc
-      .tuple(fc.constantFrom('pipeline_metrics', 'daemon_metrics'), tagTexts)
-      .chain(([t, tags]) =>
-        fc
-          .array(fc.oneof({ weight: 6, arbitrary: fc.constantFrom(...valid[t]) }, { weight: 1, arbitrary: fc.constantFrom(...odd) }), { minLength: 1, maxLength: 3 })
-          .map((fields) => `${t}${tags} ${fields.join(',')} 1700000000000000000\n`),
-      );
-    let hits = 0;
-    fc.assert(
-      fc.property(fc.array(ownLine, { minLength: 1, maxLength: 12 }), (lines) => {
-        const text = lines.join('');
-        const { slow, ...fast } = readIlp(text, 'n', own, now);
-        const expected = reference(text, 'n');
-        expect(comparable(fast)).toEqual(comparable({ ...expected, batches: expected.batches.filter((b) => own.has(b.table)) }));
-        hits += lines.length - slow;
-      }),
-      { numRuns: 1000 },
-    );
-    expect(hits).toBeGreaterThan(1000);
-  });
-
-  it('refuses a field that repeats a tag of a remembered tag set, as the reference does', () => {
-    const own: ReadonlySet<TableName> = new Set(['pipeline_metrics']);
-    const tags = 'pipeline_metrics,exchange=okx,host=h1,env=prod';
-    // The first line's tags are remembered; the second has the same tag text, then names host again.
-    const text = `${tags} records_count=1i 1\n${tags} records_count=2i,host="h2" 2\n${tags} records_count=3i 3\n`;
-    const { slow, ...fast } = readIlp(text, 'n', own, now);
-    expect(comparable(fast)).toEqual(comparable(reference(text, 'n')));
-    expect(fast.issues).toEqual([{ line: 2, table: 'pipeline_metrics', column: 'host', message: 'column given more than once' }]);
-    expect(fast.batches[0].rows.map((r) => [r['host'], r['records_count']])).toEqual([
-      ['h1', 1],
-      ['h1', 3],
-    ]);
-    expect(slow).toBe(1);
-  });
-
   it('scans an unclosed quote only to the end of its line', () => {
     // Each line's search stops at its newline: a body of many such lines stays linear.
     const text = 'pipeline_metrics,host=h latency_ms="\n'.repeat(20_000);
     const { issues, count } = readIlp(text, 'n', TABLES, now);
     expect(count).toBe(20_000);
     expect(issues[19_999]).toEqual({ line: 20_000, column: 'latency_ms', message: 'string value has no closing quote' });
-  });
-
-  it('reads lines of tags only (no space, so no tag set to remember) as rows, up to a line with a field', () => {
-    const text = `${'pipeline_metrics,host=h,env=prod\n'.repeat(20_000)}pipeline_metrics,host=h records_count=1i\n`;
-    const { batches, issues, count } = readIlp(text, 'n', TABLES, now);
-    expect([count, issues.length]).toEqual([20_001, 0]);
-    expect(batches[0].lines[19_999]).toBe(20_000);
-    expect(batches[0].rows[19_999]).toEqual({ timestamp: '2023-11-14T22:13:20.000000Z', host: 'h', env: 'prod' });
   });
 });

@@ -31,32 +31,12 @@ interface TableInfo {
   stamp: number;
   /** Symbol values read before, each held once (see `symbolValue`). */
   symbols: Map<string, string>;
-  /** Tag sets read before (the text between the table name and the first space), with their columns and values (see `TagSet`). */
-  tagSets: Map<string, TagSet>;
   /** How many columns the previous line had (`expected[0…shapeLength)`), and its row factory if one was made. */
   shapeLength: number;
   makeRow: RowFactory | undefined;
   /** Row factories by shape (column indexes in line order), at most MAX_ROW_SHAPES. */
   factories: Map<string, RowFactory>;
 }
-
-/**
- * A line's tags as read once: the same text after the table name (`,exchange=binance,symbol=…`)
- * is the same columns and values on every later line. Why: daemons and strategies report the same
- * series over and over, and one Map lookup by that text costs less than reading the tags again
- * (comparing names, slicing values); the values are then the same held strings every time, whose
- * hashes V8 has already computed for the series lookups that follow.
- */
-interface TagSet {
-  columns: readonly ColumnInfo[];
-  values: readonly string[];
-}
-
-/** Tag sets a table's cache holds at most; it starts over when full (a few MB at most). */
-const MAX_TAG_SETS = 16_384;
-
-/** `text` (a slice of the body) as a string of its own, so that a cache holding it does not keep the body piece alive (exact: lone surrogates survive JSON text). */
-const ownCopy = (text: string): string => JSON.parse(JSON.stringify(text)) as string;
 
 /** Makes a line's row from its timestamp and its column values in line order. */
 type RowFactory = (timestamp: string, values: readonly unknown[]) => Record<string, unknown>;
@@ -105,16 +85,10 @@ function symbolValue(table: TableInfo, value: string): string {
   if (held === undefined) {
     if (table.symbols.size >= MAX_SYMBOL_VALUES) table.symbols.clear();
     // A copy of its own, not a view of the body (exact: lone surrogates survive JSON text).
-    held = ownCopy(value);
+    held = JSON.parse(JSON.stringify(value)) as string;
     table.symbols.set(held, held);
   }
   return held;
-}
-
-/** Remembers the tags of the line being read (its first `count` columns and values) under their text. */
-function rememberTagSet(table: TableInfo, text: string, count: number, values: readonly string[]): void {
-  if (table.tagSets.size >= MAX_TAG_SETS) table.tagSets.clear();
-  table.tagSets.set(ownCopy(text), { columns: table.expected.slice(0, count) as ColumnInfo[], values: values.slice(0, count) });
 }
 
 const charCodes = (text: string) => Array.from(text, (_, i) => text.charCodeAt(i));
@@ -139,7 +113,6 @@ function tablesInfo(tables: IlpTables): Map<string, TableInfo> {
       infos.set(name, { name, codes: charCodes(name), byName: new Map(columns.map((c) => [c.name, c])), expected: [], seen: new Int32Array(columns.length),
         stamp: 0,
         symbols: new Map(),
-        tagSets: new Map(),
         shapeLength: -1,
         makeRow: undefined,
         factories: new Map(),
@@ -300,23 +273,9 @@ class IlpReader {
     }
     const stamp = ++table.stamp;
     const { values } = this;
-    const tagsAt = start + table.name.length;
-    let p = tagsAt;
+    let p = start + table.name.length;
     let k = 0;
-    // The tags end at the first space: a plain line has no backslash, so no escaped one.
-    const space = body.charCodeAt(p) === COMMA ? spaceAt(body, p, stop) : -1;
-    const known = space > 0 ? table.tagSets.get(body.slice(tagsAt, space)) : undefined;
-    if (known !== undefined) {
-      const { columns, values: tagValues } = known;
-      for (; k < columns.length; k++) {
-        const column = columns[k];
-        seen[column.index] = stamp;
-        if (expected[k] !== column) table.shapeLength = -1;
-        expected[k] = column;
-        values[k] = tagValues[k];
-      }
-      p = space;
-    }
+    let tags = 0;
     while (p < stop && body.charCodeAt(p) === COMMA) {
       const column = this.columnAt(table, p + 1, stop, k);
       if (column.type !== 'SYMBOL' || seen[column.index] === stamp) return undefined;
@@ -327,9 +286,8 @@ class IlpReader {
       p = tokenEnd(body, from, stop);
       if (p === from) return undefined;
       values[k++] = symbolValue(table, body.slice(from, p));
+      tags++;
     }
-    const tags = k;
-    if (known === undefined && tags > 0 && p === space) rememberTagSet(table, body.slice(tagsAt, space), tags, values as string[]);
     if (p < stop && body.charCodeAt(p) !== SPACE) return undefined;
     while (p < stop && body.charCodeAt(p) === SPACE) p++;
     if (p < stop) {
@@ -450,12 +408,6 @@ class IlpReader {
     if (micros > Number.MAX_SAFE_INTEGER) throw SLOW;
     return micros;
   }
-}
-
-/** The first space in [p, stop), or -1: searched within the line only (indexOf would run on through a body of lines without one). */
-function spaceAt(body: string, p: number, stop: number): number {
-  for (; p < stop; p++) if (body.charCodeAt(p) === SPACE) return p;
-  return -1;
 }
 
 /** Where the token at `p` ends: the next comma or space, or `stop`. */
