@@ -2,11 +2,11 @@ import { parseBenchArgs } from './args';
 
 describe('parseBenchArgs', () => {
   it('defaults to the full run written to docs/benchmarks.md', () => {
-    expect(parseBenchArgs([])).toMatchObject({ sections: ['writer', 'http', 'dashboards'], rows: 200_000, rounds: 3, durationSeconds: 15, days: 7, out: 'docs/benchmarks.md', quick: false });
+    expect(parseBenchArgs([])).toMatchObject({ sections: ['writer', 'http', 'dashboards'], rows: 200_000, rounds: 3, httpRounds: 3, durationSeconds: 15, days: 7, out: 'docs/benchmarks.md', quick: false });
   });
 
   it('--quick shrinks every size and writes nothing unless --out is given', () => {
-    expect(parseBenchArgs(['--quick'])).toMatchObject({ rows: 20_000, rounds: 1, durationSeconds: 6, loads: [{ clients: 8, rows: 1_000 }], days: 1, out: undefined });
+    expect(parseBenchArgs(['--quick'])).toMatchObject({ rows: 20_000, rounds: 1, httpRounds: 1, durationSeconds: 6, loads: [{ clients: 8, rows: 1_000 }], days: 1, out: undefined });
     expect(parseBenchArgs(['--quick', '--duration', '30', '--out', 'x.md'])).toMatchObject({ durationSeconds: 30, out: 'x.md' });
   });
 

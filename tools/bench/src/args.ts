@@ -16,6 +16,8 @@ export interface BenchArgs {
   rounds: number;
   /** HTTP ingest: the loads, each against QuestDB alone and against the collector. */
   loads: Load[];
+  /** HTTP ingest: rounds, every run of the section once in each; the report takes each run's median round. */
+  httpRounds: number;
   durationSeconds: number;
   warmupSeconds: number;
   probeIntervalMs: number;
@@ -35,7 +37,7 @@ Starts QuestDB (launcher, free ports in 25000-25999, temp data dir) and the coll
 output), runs the benchmarks, prints a Markdown report and writes it to docs/benchmarks.md.
 
   --quick               smoke run: small sizes, short duration (same as --rows 20000 --rounds 1
-                        --duration 6 --warmup 2 --loads 8x1000 --days 1 --dashboard-runs 1);
+                        --http-rounds 1 --duration 6 --warmup 2 --loads 8x1000 --days 1 --dashboard-runs 1);
                         nothing is written unless --out is given
   --only <list>         sections to run, comma-separated: writer,http,dashboards (default all)
   --rows <n>            writer: rows per run (default 200000)
@@ -44,6 +46,9 @@ output), runs the benchmarks, prints a Markdown report and writes it to docs/ben
                         against QuestDB alone (pre-encoded ILP) and then the collector (JSON);
                         the first also against the collector's daemon route
                         (default 8x1000,32x1000,8x5000)
+  --http-rounds <n>     HTTP ingest: rounds (default 3); each round runs every load against QuestDB
+                        alone and the collector (and the daemon route and POST /write), so that
+                        each figure is the run with the median rows/s of its rounds
   --duration <s>        HTTP ingest: measured seconds per run (default 15)
   --warmup <s>          HTTP ingest: seconds before measuring (default 5)
   --probe-interval <ms> freshness: one probe row every <ms>, at half the first load's rate (default 100)
@@ -75,6 +80,7 @@ export function parseBenchArgs(argv: string[]): BenchArgs | undefined {
       duration: { type: 'string' },
       warmup: { type: 'string' },
       loads: { type: 'string' },
+      'http-rounds': { type: 'string' },
       'probe-interval': { type: 'string' },
       days: { type: 'string' },
       'dashboard-runs': { type: 'string' },
@@ -100,6 +106,7 @@ export function parseBenchArgs(argv: string[]): BenchArgs | undefined {
     rows: int('rows', 200_000, 20_000),
     rounds: int('rounds', 3, 1),
     loads,
+    httpRounds: int('http-rounds', 3, 1),
     durationSeconds: int('duration', 15, 6),
     warmupSeconds: values.warmup === '0' ? 0 : int('warmup', 5, 2),
     probeIntervalMs: int('probe-interval', 100, 100),

@@ -15,11 +15,12 @@ import { parseBenchArgs, USAGE, type BenchArgs } from './args';
 import { buildCollector, startCollector, type CollectorProcess } from './collector-process';
 import { readCpuProfile, topSelfTime } from './cpu-profile';
 import { DaemonBodies, IlpBodies, PipelineBodies } from './bench-rows';
-import { benchIngest, measureIdleCpu, type IngestTarget } from './ingest-bench';
+import { benchIngest, measureIdleCpu, type IngestResult, type IngestTarget } from './ingest-bench';
 import { benchStages } from './stage-bench';
 import { DisconnectProbe } from './disconnect';
 import { describeMachine } from './machine';
 import { renderReport, type BenchReport } from './report';
+import { ingestRuns } from './rounds';
 import { benchWriters } from './writer-bench';
 
 const ROOT = resolve(__dirname, '../../..');
@@ -109,31 +110,54 @@ async function run(args: BenchArgs): Promise<BenchReport> {
         bodies: route === 'daemon' ? new DaemonBodies(rows) : new PipelineBodies(rows),
       });
       try {
-        report.ingest = [];
-        for (const load of args.loads) {
-          // Side by side: QuestDB alone at this load, then the collector at the same load.
-          await truncateAll(url);
-          log(`QuestDB alone: ${load.clients} clients × ${load.rows} rows of pre-encoded ILP, ${args.warmupSeconds} s warm-up + ${args.durationSeconds} s`);
-          const alone = await refreshingRollups(url, log, () => benchIngest({ ...common, clients: load.clients, target: questDbIlp(load.rows) }));
-          await truncateAll(url);
-          log(`collector: ${load.clients} clients × ${load.rows}-row JSON batches`);
-          const viaCollector = await benchIngest({ ...common, clients: load.clients, collectorPid: collector.pid, target: collectorJson(load.rows) });
-          report.ingest.push({ load, alone, collector: viaCollector });
-          if (report.ingest.length === 1) {
-            // The daemon route at the same load: its counter-continuity check must not cost much throughput.
+        // Rounds: every target once per round, so that a slow spell of this shared machine falls on all of them alike.
+        const runs = args.loads.map(() => ({ alone: [] as IngestResult[], collector: [] as IngestResult[], daemon: [] as IngestResult[] }));
+        const ilpRuns: IngestResult[] = [];
+        const ilpLoad = args.loads[0];
+        const lineProtocol = ilpLoad !== undefined && (await acceptsLineProtocol(collector.url));
+        for (let round = 1; round <= args.httpRounds; round++) {
+          const of = `round ${round} of ${args.httpRounds}`;
+          for (const [i, load] of args.loads.entries()) {
+            // Side by side: QuestDB alone at this load, then the collector at the same load.
             await truncateAll(url);
-            log(`collector daemon route: ${load.clients} clients × ${load.rows}-row JSON batches of daemon_metrics`);
-            report.ingest[0].daemon = await benchIngest({ ...common, clients: load.clients, collectorPid: collector.pid, target: collectorJson(load.rows, 'daemon') });
-            // What the 1-minute rollups cost QuestDB at this load: the same run without them.
+            log(`${of}: QuestDB alone: ${load.clients} clients × ${load.rows} rows of pre-encoded ILP, ${args.warmupSeconds} s warm-up + ${args.durationSeconds} s`);
+            runs[i].alone.push(await refreshingRollups(url, log, () => benchIngest({ ...common, clients: load.clients, target: questDbIlp(load.rows) })));
             await truncateAll(url);
-            await dropRollups(url);
-            log(`QuestDB alone without the rollups: ${load.clients} clients × ${load.rows} rows`);
-            report.withoutRollups = await benchIngest({ ...common, clients: load.clients, target: questDbIlp(load.rows) });
+            log(`${of}: collector: ${load.clients} clients × ${load.rows}-row JSON batches`);
+            runs[i].collector.push(await benchIngest({ ...common, clients: load.clients, collectorPid: collector.pid, target: collectorJson(load.rows) }));
+            if (i === 0) {
+              // The daemon route at the same load: its counter-continuity check must not cost much throughput.
+              await truncateAll(url);
+              log(`${of}: collector daemon route: ${load.clients} clients × ${load.rows}-row JSON batches of daemon_metrics`);
+              runs[i].daemon.push(await benchIngest({ ...common, clients: load.clients, collectorPid: collector.pid, target: collectorJson(load.rows, 'daemon') }));
+            }
+            if (i === 0 && round === 1) {
+              // What the 1-minute rollups cost QuestDB at this load: the same run without them (once; the next truncate recreates them).
+              await truncateAll(url);
+              await dropRollups(url);
+              log(`${of}: QuestDB alone without the rollups: ${load.clients} clients × ${load.rows} rows`);
+              report.withoutRollups = await benchIngest({ ...common, clients: load.clients, target: questDbIlp(load.rows) });
+            }
+          }
+          if (lineProtocol) {
+            await truncateAll(url);
+            log(`${of}: collector line protocol: ${ilpLoad.clients} clients × ${ilpLoad.rows} lines to POST /write`);
+            ilpRuns.push(
+              await benchIngest({ ...common, clients: ilpLoad.clients, collectorPid: collector.pid, target: { url: collector.url, path: '/write?precision=u', contentType: 'text/plain; charset=utf-8', okStatus: 204, bodies: new IlpBodies(ilpLoad.rows, { suffix: false }) } }),
+            );
           }
         }
+        report.httpRounds = args.httpRounds;
+        report.ingest = args.loads.map((load, i) => ({
+          load,
+          alone: ingestRuns(runs[i].alone),
+          collector: ingestRuns(runs[i].collector),
+          ...(runs[i].daemon.length > 0 && { daemon: ingestRuns(runs[i].daemon) }),
+        }));
+        report.ilpEndpoint = lineProtocol ? { load: ilpLoad, result: ingestRuns(ilpRuns) } : 'absent';
         const first = report.ingest[0];
         if (first) {
-          const pace = Math.round(first.collector.rowsPerSecond / 2);
+          const pace = Math.round(first.collector.median.rowsPerSecond / 2);
           await truncateAll(url);
           log(`freshness: ${first.load.clients} clients paced to ${pace} rows/s (half the collector's rate), a probe every ${args.probeIntervalMs} ms, an exchange disconnect every 2 s`);
           disconnects.run(url, 2_000);
@@ -147,15 +171,6 @@ async function run(args: BenchArgs): Promise<BenchReport> {
           });
           report.freshness = { paceRowsPerSecond: pace, result, disconnects: await disconnects.finish() };
         }
-        const ilpLoad = args.loads[0];
-        if (ilpLoad && (await acceptsLineProtocol(collector.url))) {
-          await truncateAll(url);
-          log(`collector line protocol: ${ilpLoad.clients} clients × ${ilpLoad.rows} lines to POST /write`);
-          report.ilpEndpoint = {
-            load: ilpLoad,
-            result: await benchIngest({ ...common, clients: ilpLoad.clients, collectorPid: collector.pid, target: { url: collector.url, path: '/write?precision=u', contentType: 'text/plain; charset=utf-8', okStatus: 204, bodies: new IlpBodies(ilpLoad.rows, { suffix: false }) } }),
-          };
-        } else report.ilpEndpoint = 'absent';
       } finally {
         await collector.stop();
         collector = undefined;
