@@ -88,3 +88,28 @@ describe('bench report (made-up results): rounds', () => {
     expect(slowBacklog).toContain('| backlog after the load ≤ 1 s (worst run) | 3.5 s | **not met** |');
   });
 });
+
+describe('bench report (made-up results): the collector steps', () => {
+  it('shows each step per route, "–" where a step is not the route\'s, and each route\'s sum without the comparisons', () => {
+    const r: BenchReport = {
+      machine: { cores: 2, cpuModel: 'test CPU', ramGiB: 8, node: 'v20', java: '17', questdb: '9', loadAtStart: [0, 0, 0] },
+      loadAtEnd: [0, 0, 0],
+      startedAt: new Date(0),
+      command: 'npm run bench',
+      ingest: [{ load: { clients: 8, rows: 1_000 }, alone: ingestRuns([result(500_000, { collector: false })]), collector: ingestRuns([result(100_000)]) }],
+      stages: {
+        rowsPerBody: 1_000,
+        results: [
+          { stage: 'parse', microsPerRow: { pipeline_metrics: 0.8, daemon_metrics: 0.9 } },
+          { stage: 'counter continuity', microsPerRow: { daemon_metrics: 0.25 } },
+          { stage: 'for comparison: other encoding', microsPerRow: { pipeline_metrics: 5 } },
+        ],
+      },
+    };
+    const lines = renderReport(r).split('\n');
+    expect(lines).toContain('| step | pipeline_metrics | daemon_metrics |');
+    expect(lines).toContain('| counter continuity | – | 0.25 |');
+    expect(lines).toContain('| for comparison: other encoding | 5.00 | – |');
+    expect(lines).toContain("| **sum of the collector's steps** | **0.80** (≤ 1,250,000 rows/s per core) | **1.15** (≤ 869,565 rows/s per core) |");
+  });
+});

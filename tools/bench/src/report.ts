@@ -5,6 +5,7 @@ import type { IngestResult } from './ingest-bench';
 import { ingestRuns, type IngestRuns } from './rounds';
 import { formatLoad, machineLine, type MachineInfo } from './machine';
 import type { StageResult } from './stage-bench';
+import { STAGE_TABLES } from './stage-tables';
 import { summarizeWriter, type WriterResult } from './writer-bench';
 import { formatCount, formatMs, formatRatio } from './stats';
 
@@ -98,21 +99,23 @@ function targets(r: BenchReport): string[] {
   return lines;
 }
 
-/** CPU per row of each collector step, and the ceiling of one core doing them all. */
+/** CPU per row of each collector step, per route, and the ceiling of one core doing them all. */
 function stagesSection(r: BenchReport): string[] {
   if (!r.stages) return [];
   const path = r.stages.results.filter((s) => !s.stage.startsWith('for comparison'));
-  const total = path.reduce((a, s) => a + s.microsPerRow, 0);
+  const cell = (v: number | undefined) => (v === undefined ? '–' : v.toFixed(2));
+  const sums = STAGE_TABLES.map((t) => path.reduce((a, s) => a + (s.microsPerRow[t] ?? 0), 0));
   return [
     '### What bounds it: CPU per row in the collector',
     '',
-    `Each step a row takes through the collector, timed alone in the benchmark process (process CPU time, ${formatCount(r.stages.rowsPerBody)}-row batches, median of rounds). ` +
+    `Each step a row takes through the collector, timed alone in the benchmark process (process CPU time, ${formatCount(r.stages.rowsPerBody)}-row batches, median of rounds), ` +
+      'for the rows of the pipeline route and of the daemon route (the same bodies as the loads above). ' +
       'The collector runs them on one thread, so one core can do at most 1,000,000 ÷ (their sum) rows/s, before HTTP handling, fsync and garbage collection.',
     '',
-    '| step | CPU µs per row |',
-    '|---|---:|',
-    ...r.stages.results.map((s) => `| ${s.stage} | ${s.microsPerRow.toFixed(2)} |`),
-    `| **sum of the collector's steps** | **${total.toFixed(2)}** (≤ ${formatCount(1_000_000 / total)} rows/s per core) |`,
+    `| step | ${STAGE_TABLES.join(' | ')} |`,
+    `|---|${STAGE_TABLES.map(() => '---:').join('|')}|`,
+    ...r.stages.results.map((s) => `| ${s.stage} | ${STAGE_TABLES.map((t) => cell(s.microsPerRow[t])).join(' | ')} |`),
+    `| **sum of the collector's steps** | ${sums.map((sum) => `**${sum.toFixed(2)}** (≤ ${formatCount(1_000_000 / sum)} rows/s per core)`).join(' | ')} |`,
     '',
   ];
 }
