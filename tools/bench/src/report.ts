@@ -36,11 +36,22 @@ const MiB = 1024 * 1024;
 const MB = 1_000_000;
 const verdict = (ok: boolean) => (ok ? 'met' : '**not met**');
 
+/** A run through the collector, with what it loaded and its round (from 1). */
+interface CollectorRun {
+  what: string;
+  round: number;
+  run: IngestResult;
+}
+
 /** Every run through the collector at full load, in every round: its JSON routes and its line-protocol endpoint. */
-const collectorRuns = (r: BenchReport) => [
-  ...(r.ingest ?? []).flatMap((x) => [...x.collector.all, ...(x.daemon?.all ?? [])]),
-  ...(r.ilpEndpoint && r.ilpEndpoint !== 'absent' ? r.ilpEndpoint.result.all : []),
-];
+const collectorRuns = (r: BenchReport): CollectorRun[] => {
+  const named = (what: string, runs: readonly IngestResult[]) => runs.map((run, i) => ({ what, round: i + 1, run }));
+  const load = (l: Load) => `${l.clients} × ${formatCount(l.rows)}`;
+  return [
+    ...(r.ingest ?? []).flatMap((x) => [...named(`${load(x.load)} JSON`, x.collector.all), ...named(`${load(x.load)} daemon route`, x.daemon?.all ?? [])]),
+    ...(r.ilpEndpoint && r.ilpEndpoint !== 'absent' ? named(`${load(r.ilpEndpoint.load)} POST /write`, r.ilpEndpoint.result.all) : []),
+  ];
+};
 const failed = (x: IngestResult) => Object.values(x.failures).reduce((a, b) => a + b, 0);
 
 /** The docs/product.md §7 targets this report can judge, with the measured figure. */
@@ -60,18 +71,24 @@ function targets(r: BenchReport): string[] {
     const label = `${first.load.clients} × ${formatCount(first.load.rows)} JSON`;
     lines.push(`| HTTP ingest, durable acks, ${label}: ≥ 250,000 rows/s | ${formatCount(c.rowsPerSecond)} rows/s (${formatRatio(c.rowsPerSecond / alone.rowsPerSecond)} of QuestDB alone) | ${verdict(c.rowsPerSecond >= 250_000)} |`);
     // Every run of every round: a run that lost a row fails this whatever the median did.
-    const runs = collectorRuns(r);
+    const named = collectorRuns(r);
+    const runs = named.map((x) => x.run);
     const stored = runs.reduce((n, x) => n + Math.min(x.storedRows, x.totalAckedRows), 0);
     const acked = runs.reduce((n, x) => n + x.totalAckedRows, 0);
     lines.push(`| every acknowledged row stored (every collector run) | ${formatCount(stored)} of ${formatCount(acked)} | ${verdict(runs.every((x) => x.storedRows >= x.totalAckedRows))} |`);
     if (c.collector) {
       lines.push(`| collector CPU ≤ 3 µs per row (${label}) | ${c.collector.microsPerRow.toFixed(2)} µs | ${verdict(c.collector.microsPerRow <= 3)} |`);
-      lines.push(`| collector RSS ≤ 300 MB | ${(c.collector.peakRssBytes / MB).toFixed(0)} MB | ${verdict(c.collector.peakRssBytes <= 300 * MB)} |`);
+      // One collector process runs every round, so after round 1 this peak also holds what the larger loads left behind.
+      lines.push(`| collector RSS ≤ 300 MB (${label}, peak in its median run) | ${(c.collector.peakRssBytes / MB).toFixed(0)} MB | ${verdict(c.collector.peakRssBytes <= 300 * MB)} |`);
     }
     const qRatio = c.questdb.microsPerRow / alone.questdb.microsPerRow;
     lines.push(`| QuestDB CPU per row fed by the collector ≤ 1.5× alone (${label}) | ${formatRatio(qRatio)} (${c.questdb.microsPerRow.toFixed(2)} vs ${alone.questdb.microsPerRow.toFixed(2)} µs) | ${verdict(qRatio <= 1.5)} |`);
-    const backlog = Math.max(...runs.map((x) => x.catchUpSeconds));
-    lines.push(`| backlog after the load ≤ 1 s (worst run) | ${backlog.toFixed(1)} s | ${verdict(backlog <= 1)} |`);
+    const worst = named.reduce((a, b) => (b.run.catchUpSeconds > a.run.catchUpSeconds ? b : a));
+    const backlog = worst.run.catchUpSeconds;
+    const over = runs.filter((x) => x.catchUpSeconds > 1).length;
+    lines.push(
+      `| backlog after the load ≤ 1 s (every collector run) | worst ${backlog.toFixed(1)} s (${worst.what}, round ${worst.round})${over > 0 ? `; ${over} of ${runs.length} runs over 1 s` : ''} | ${verdict(backlog <= 1)} |`,
+    );
     if (first.daemon) {
       const d = first.daemon.median;
       // Throughput alone is not enough: a route that refused or lost rows in any round would not have met it.
@@ -166,7 +183,7 @@ function ingestSection(r: BenchReport): string[] {
     const ceiling = r.ingest?.find((x) => x.load.clients === e.load.clients && x.load.rows === e.load.rows)?.alone;
     out.push(ingestRow(`${e.load.clients} × ${formatCount(e.load.rows)}, **collector line protocol** (\`POST /write\`)`, e.result, ceiling));
   } else if (e === 'absent') out.push('', 'The collector of this build has no line-protocol endpoint (`POST /write`): not measured.');
-  const failures = [...(r.ingest ?? []).flatMap((x) => x.alone.all), ...collectorRuns(r)].flatMap((x) =>
+  const failures = [...(r.ingest ?? []).flatMap((x) => x.alone.all), ...collectorRuns(r).map((x) => x.run)].flatMap((x) =>
     Object.entries(x.failures).map(([status, n]) => `${n} × ${status} (e.g. \`${(x.failureSamples[status] ?? '').replace(/[`\n]/g, ' ')}\`)`),
   );
   if (failures.length) out.push('', `Failed requests: ${failures.join('; ')}.`);
