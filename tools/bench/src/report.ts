@@ -27,7 +27,7 @@ export interface BenchReport {
   freshness?: { paceRowsPerSecond: number; result: IngestResult; disconnects: DisconnectResult };
   /** The collector's line-protocol endpoint, or 'absent' when it has none. */
   ilpEndpoint?: { load: Load; result: IngestRuns } | 'absent';
-  stages?: { rowsPerBody: number; results: StageResult[] };
+  stages?: { rowsPerBody: number; rounds?: number; results: StageResult[] };
   dashboards?: DashboardBenchResult & { days: number };
   profile?: { fn: string; where: string; percent: number }[];
 }
@@ -125,7 +125,7 @@ function stagesSection(r: BenchReport): string[] {
   return [
     '### What bounds it: CPU per row in the collector',
     '',
-    `Each step a row takes through the collector, timed alone in the benchmark process (process CPU time, ${formatCount(r.stages.rowsPerBody)}-row batches, median of rounds), ` +
+    `Each step a row takes through the collector, timed alone in the benchmark process (process CPU time, ${formatCount(r.stages.rowsPerBody)}-row batches, median of ${r.stages.rounds ?? 'the'} rounds interleaving the two routes), ` +
       'for the rows of the pipeline route and of the daemon route (the same bodies as the loads above). ' +
       'The collector runs them on one thread, so one core can do at most 1,000,000 ÷ (their sum) rows/s, before HTTP handling, fsync and garbage collection.',
     '',
