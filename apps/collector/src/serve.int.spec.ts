@@ -67,6 +67,8 @@ describe('`nx run <app>:serve` is the production command: the built app, no watc
         const appPid = await listening;
         const args = cmdline(appPid);
         expect(args.slice(-2)).toEqual(['--single-threaded-gc', 'dist/apps/collector/main.js']);
+        // glibc keeps a fixed mmap threshold, so that large freed buffers go back to the system (docs/configuration.md).
+        expect(readFileSync(`/proc/${appPid}/environ`, 'utf8').split('\0')).toContain('MALLOC_MMAP_THRESHOLD_=131072');
         expect(args.join(' ')).not.toMatch(/--inspect|--watch/);
         // No process under nx runs a watcher or an inspector either.
         for (const pid of descendants(child.pid ?? 0)) expect(cmdline(pid).join(' ')).not.toMatch(/--inspect|--watch/);

@@ -1,5 +1,6 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export interface CollectorProcess {
@@ -19,6 +20,20 @@ export interface CollectorLaunch {
   /** Extra node options, e.g. --cpu-prof. */
   nodeArgs?: string[];
   log: (line: string) => void;
+}
+
+/**
+ * How `nx run collector:serve` (the production command; the image does the same) starts the
+ * collector: its node options and environment, read from apps/collector/project.json, so that the
+ * bench measures the collector as it is run.
+ */
+export function collectorServeLaunch(root: string): { nodeArgs: string[]; env: Record<string, string> } {
+  const project = JSON.parse(readFileSync(join(root, 'apps/collector/project.json'), 'utf8')) as { targets: Record<string, { options?: { command?: string; env?: Record<string, string> } }> };
+  const options = project.targets['serve']?.options;
+  const words = (options?.command ?? '').split(/\s+/);
+  const script = words.indexOf('dist/apps/collector/main.js');
+  if (words[0] !== 'node' || script < 0) throw new Error(`apps/collector/project.json: serve runs "${options?.command}", not node … dist/apps/collector/main.js`);
+  return { nodeArgs: words.slice(1, script), env: options?.env ?? {} };
 }
 
 /** Builds the collector the way production runs it: the esbuild bundle of `nx build collector`. */

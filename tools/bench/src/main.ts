@@ -12,7 +12,7 @@ import { ROLLUP_NAMES, TABLE_NAMES } from '@tradewatch/models';
 import { isPortFree, QUESTDB_VERSION, startQuestDb, type QuestDbHandle } from '@tradewatch/questdb-launcher';
 import { benchDashboards } from '../dashboards';
 import { parseBenchArgs, USAGE, type BenchArgs } from './args';
-import { buildCollector, startCollector, type CollectorProcess } from './collector-process';
+import { buildCollector, collectorServeLaunch, startCollector, type CollectorProcess } from './collector-process';
 import { readCpuProfile, topSelfTime } from './cpu-profile';
 import { DaemonBodies, IlpBodies, PipelineBodies } from './bench-rows';
 import { benchIngest, measureIdleCpu, type IngestResult, type IngestTarget } from './ingest-bench';
@@ -86,14 +86,15 @@ async function run(args: BenchArgs): Promise<BenchReport> {
       const disconnects = await DisconnectProbe.start(exchangePort);
       const configFile = join(work, 'collector.json');
       await writeFile(configFile, JSON.stringify({ exchanges: DisconnectProbe.probeConfig(exchangePort) }));
+      const serve = collectorServeLaunch(ROOT);
       collector = await startCollector(main, {
         root: ROOT,
         port: collectorPort,
         questDbUrl: url,
         spoolDir,
-        env: { COLLECTOR_CONFIG: configFile },
-        // As the image and `nx run collector:serve` run it.
-        nodeArgs: ['--single-threaded-gc', ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [])],
+        // As the image and `nx run collector:serve` run it: its node options and environment.
+        env: { ...serve.env, COLLECTOR_CONFIG: configFile },
+        nodeArgs: [...serve.nodeArgs, ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [])],
         log,
       });
       // What QuestDB and the collector use with nothing to do (timers, background jobs): not charged to the rows.

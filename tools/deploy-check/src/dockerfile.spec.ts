@@ -19,6 +19,14 @@ describe('deploy/docker/Dockerfile', () => {
     expect(runtime.filter((l) => l.startsWith('COPY'))).toEqual(['COPY --from=build --chown=root:root /out/ ./']);
   });
 
+  it('runs the apps with the environment `nx run collector:serve` gives the collector (glibc malloc settings)', () => {
+    const serveEnv = (JSON.parse(readText('apps/collector/project.json')) as { targets: { serve: { options: { env: Record<string, string> } } } }).targets.serve.options.env;
+    expect(Object.keys(serveEnv)).toContain('MALLOC_MMAP_THRESHOLD_');
+    const runtime = lines.slice(lines.indexOf(stages[1]));
+    const env = runtime.filter((l) => l.startsWith('ENV ')).flatMap((l) => l.slice(4).trim().split(/\s+/));
+    for (const [key, value] of Object.entries(serveEnv)) expect(env).toContain(`${key}=${value}`);
+  });
+
   it('runs as the unprivileged node user', () => {
     const users = lines.filter((l) => l.startsWith('USER '));
     expect(users).toEqual(['USER node']);
