@@ -53,6 +53,8 @@ const collectorRuns = (r: BenchReport): CollectorRun[] => {
   ];
 };
 const failed = (x: IngestResult) => Object.values(x.failures).reduce((a, b) => a + b, 0);
+/** Acknowledged rows QuestDB did not hold after the runs. */
+const missingRows = (runs: readonly IngestResult[]) => runs.reduce((n, x) => n + Math.max(0, x.totalAckedRows - x.storedRows), 0);
 
 /** The docs/product.md §7 targets this report can judge, with the measured figure. */
 function targets(r: BenchReport): string[] {
@@ -73,9 +75,9 @@ function targets(r: BenchReport): string[] {
     // Every run of every round: a run that lost a row fails this whatever the median did.
     const named = collectorRuns(r);
     const runs = named.map((x) => x.run);
-    const stored = runs.reduce((n, x) => n + Math.min(x.storedRows, x.totalAckedRows), 0);
     const acked = runs.reduce((n, x) => n + x.totalAckedRows, 0);
-    lines.push(`| every acknowledged row stored (every collector run) | ${formatCount(stored)} of ${formatCount(acked)} | ${verdict(runs.every((x) => x.storedRows >= x.totalAckedRows))} |`);
+    const missing = missingRows(runs);
+    lines.push(`| every acknowledged row stored (every collector run) | ${formatCount(acked - missing)} of ${formatCount(acked)} | ${verdict(missing === 0)} |`);
     if (c.collector) {
       lines.push(`| collector CPU ≤ 3 µs per row (${label}) | ${c.collector.microsPerRow.toFixed(2)} µs | ${verdict(c.collector.microsPerRow <= 3)} |`);
       // One collector process runs every round, so after round 1 this peak also holds what the larger loads left behind.
@@ -94,10 +96,10 @@ function targets(r: BenchReport): string[] {
       // Throughput alone is not enough: a route that refused or lost rows in any round would not have met it.
       const ratio = d.rowsPerSecond / c.rowsPerSecond;
       const failures = first.daemon.all.reduce((n, x) => n + failed(x), 0);
-      const missing = first.daemon.all.reduce((n, x) => n + Math.max(0, x.totalAckedRows - x.storedRows), 0);
-      const lost = missing > 0 ? `, ${formatCount(missing)} acknowledged rows missing` : '';
+      const lostRows = missingRows(first.daemon.all);
+      const lost = lostRows > 0 ? `, ${formatCount(lostRows)} acknowledged rows missing` : '';
       lines.push(
-        `| daemon route ≥ 90 % of the pipeline route (${label}) | ${formatRatio(ratio)} (${formatCount(d.rowsPerSecond)} vs ${formatCount(c.rowsPerSecond)} rows/s${failures ? `, ${failures} failed requests` : ''}${lost}) | ${verdict(ratio >= 0.9 && failures === 0 && missing === 0)} |`,
+        `| daemon route ≥ 90 % of the pipeline route (${label}) | ${formatRatio(ratio)} (${formatCount(d.rowsPerSecond)} vs ${formatCount(c.rowsPerSecond)} rows/s${failures ? `, ${failures} failed requests` : ''}${lost}) | ${verdict(ratio >= 0.9 && failures === 0 && lostRows === 0)} |`,
       );
     }
   }
@@ -107,7 +109,7 @@ function targets(r: BenchReport): string[] {
   if (d) lines.push(`| an exchange disconnect in exchange_status within 2 s (p99, at half load) | ${formatMs(d.p99Ms)} | ${verdict(d.p99Ms < 2_000 && d.missing === 0 && d.disconnects > 0)} |`);
   if (r.ilpEndpoint && r.ilpEndpoint !== 'absent') {
     const e = r.ilpEndpoint.result;
-    lines.push(`| line protocol endpoint ≥ 400,000 rows/s, durable | ${formatCount(e.median.rowsPerSecond)} rows/s | ${verdict(e.median.rowsPerSecond >= 400_000 && e.all.every((x) => x.storedRows >= x.totalAckedRows))} |`);
+    lines.push(`| line protocol endpoint ≥ 400,000 rows/s, durable | ${formatCount(e.median.rowsPerSecond)} rows/s | ${verdict(e.median.rowsPerSecond >= 400_000 && missingRows(e.all) === 0)} |`);
   }
   if (r.dashboards) {
     const slowest = Math.max(...Object.values(r.dashboards.longestRangeMs));
