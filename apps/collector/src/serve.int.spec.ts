@@ -40,7 +40,16 @@ describe('`nx run <app>:serve` is the production command: the built app, no watc
   describe('collector (real nx, real QuestDB)', () => {
     let proc: ChildProcess | undefined;
     afterEach(() => {
-      if (proc && proc.exitCode === null) proc.kill('SIGKILL');
+      if (!proc || proc.exitCode !== null) return;
+      // The app runs under nx's shell: killing nx alone would leave it running when a test failed.
+      for (const pid of descendants(proc.pid ?? 0)) {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch (error) {
+          if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error; // ESRCH: already gone
+        }
+      }
+      proc.kill('SIGKILL');
     });
     const env = (extra: Record<string, string>) => ({ ...process.env, NX_DAEMON: 'false', NX_TUI: 'false', COLLECTOR_DEMO: '', COLLECTOR_CONFIG: '', COLLECTOR_TOKENS: '', LOG_LEVEL: 'info', ...extra });
 
