@@ -9,6 +9,7 @@ export * from './lib/registry';
 export * from './lib/ddl';
 export * from './lib/validate';
 export * from './lib/row-ranges';
+export * from './lib/row-copy';
 export * from './lib/compiled-validator';
 export * from './lib/row-input';
 export * from './lib/events';

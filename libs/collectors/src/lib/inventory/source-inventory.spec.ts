@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { inventoryOptionsSchema, type InventoryOptions } from './inventory-config';
 import { InventoryFileError, InventoryStore } from './inventory-store';
 import { SourceInventory } from './source-inventory';
+import { allCollected } from '../../testing/collected';
 
 // Pure logic with a pinned clock (no QuestDB): the integration test covers the stored rows.
 const T0 = Date.UTC(2026, 10, 30, 12, 0, 0);
@@ -252,5 +253,30 @@ describe('SourceInventory (pinned clock, no QuestDB)', () => {
     await expect(new InventoryStore(path).load()).rejects.toThrow(InventoryFileError);
     await expect(new InventoryStore(path).load()).rejects.toThrow(/inventory\.json: sources\.0\.key/);
     expect(await new InventoryStore(join(dir, 'absent.json')).load()).toBeUndefined();
+  });
+});
+
+describe('SourceInventory and the rows it observes', () => {
+  it('keeps a copy of each source’s last row, never the row itself (it would live until the source reports again)', async () => {
+    const { inventory, at, us } = setup();
+    at(0);
+    // Rows made and observed in a scope of their own: only the inventory could still hold them.
+    const observe = (t: number, extra: object) => {
+      const rows = [daemonRow(us(t), 'd1', extra), daemonRow(us(t), 'd2', extra)];
+      inventory.observe('daemon_metrics', rows, [{ series: 'd1' }, { series: 'd2' }]);
+      return rows.map((r) => new WeakRef(r));
+    };
+    const first = observe(0, { running: false, last_error: 'oom' });
+    const second = observe(S, { running: true, uptime_seconds: 11 });
+    expect(await allCollected([...first, ...second])).toBe(true);
+    at(2 * S);
+    expect(inventory.list().map((s) => [s.key['host'], s.state, s.figures])).toEqual([
+      ['d1', 'ok', expect.objectContaining({ running: true, uptime_seconds: 11 })],
+      ['d2', 'ok', expect.objectContaining({ running: true, uptime_seconds: 11 })],
+    ]);
+    // A snapshot is a value: later reports do not change it.
+    const saved = inventory.snapshot();
+    observe(2 * S, { running: false, uptime_seconds: 12 });
+    expect(saved.sources.map((s) => s.last?.['uptime_seconds'])).toEqual([11, 11]);
   });
 });

@@ -1,4 +1,4 @@
-import { TABLES, type Environment, type EpochMicros, formatIsoMicros } from '@tradewatch/models';
+import { TABLES, rowCopier, type Environment, type EpochMicros, formatIsoMicros } from '@tradewatch/models';
 import type { InventoryOptions } from './inventory-config';
 import {
   KIND_OF_TABLE,
@@ -67,6 +67,13 @@ export interface InventorySettings {
 }
 
 const KEYS = new Map(SOURCE_KINDS.map((k) => [k, keyColumns(k)]));
+
+/** The entry's own copy of its latest row, overwritten in place: holding the row itself would keep every ingested row alive until the next (see `rowCopier`). */
+function keepLast(e: Entry, table: SourceTable, r: SourceRow): void {
+  const copier = rowCopier(table);
+  if (e.last === null) e.last = copier.copy(r as never) as SourceRow;
+  else copier.assign(e.last, r as never);
+}
 const PROBLEM_FIRST: Record<SourceState, number> = { missing: 0, silent: 1, down: 2, waiting: 3, ok: 4 };
 /** Series keys remembered per kind before the memo starts over (bounds it under series churn). */
 const MEMO_LIMIT = 100_000;
@@ -128,7 +135,7 @@ export class SourceInventory {
       const reportAt = at < nowMicros ? at : nowMicros;
       if (e.lastReportAt === null || reportAt > e.lastReportAt) e.lastReportAt = reportAt;
       if (e.last === null || r.timestamp >= e.last.timestamp) {
-        e.last = r;
+        keepLast(e, SOURCE_TABLES[kind], r);
         e.env = r.env;
       }
     }
@@ -163,7 +170,7 @@ export class SourceInventory {
       let id = 'strategy';
       for (let i = 0; i < keys.length; i++) id += '\u0000' + String(r[keys[i]]);
       const e = this.entries.get(id);
-      if (e && (e.last === null || r.timestamp >= e.last.timestamp)) e.last = r;
+      if (e && (e.last === null || r.timestamp >= e.last.timestamp)) keepLast(e, SOURCE_TABLES.strategy, r);
     }
   }
 
@@ -227,8 +234,9 @@ export class SourceInventory {
     return 'forgotten';
   }
 
+  /** The entries as they are now (`last` copied: an entry overwrites its own in place). */
   snapshot(): InventorySnapshot {
-    return { version: 1, sources: [...this.entries.values()].map((e) => ({ kind: e.kind, key: e.key, env: e.env, since: e.since, lastReportAt: e.lastReportAt, lastSilenceRowAt: e.lastSilenceRowAt, last: e.last })) };
+    return { version: 1, sources: [...this.entries.values()].map((e) => ({ kind: e.kind, key: e.key, env: e.env, since: e.since, lastReportAt: e.lastReportAt, lastSilenceRowAt: e.lastSilenceRowAt, last: e.last && { ...e.last } })) };
   }
 
   /** Takes back a saved inventory (sources declared expected keep that flag from the config). */

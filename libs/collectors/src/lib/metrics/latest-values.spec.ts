@@ -2,6 +2,7 @@ import type { Row } from '@tradewatch/models';
 import { CollectorMetrics } from './collector-metrics';
 import { gaugeSpecs, labelColumns } from './gauge-specs';
 import { LatestValues } from './latest-values';
+import { allCollected } from '../../testing/collected';
 
 describe('gauge specs derived from the table registry', () => {
   const specs = gaugeSpecs();
@@ -38,6 +39,26 @@ describe('LatestValues', () => {
     const dd = json.find((m) => m.name === 'tradewatch_trading_drawdown_ratio');
     expect(pnl?.values).toEqual([{ labels: { strategy: 's1', venue: 'okx', env: 'dev' }, value: 7 }]); // 10 + (−3); the older BTC row is ignored
     expect(dd?.values).toEqual([{ labels: { strategy: 's1', venue: 'okx', env: 'dev' }, value: 0.2 }]); // max(5 %, 20 %)
+  });
+});
+
+describe('LatestValues and the rows it observes', () => {
+  it('keeps a copy of each series’ latest row, never the row itself (it would live until its series reports again)', async () => {
+    const metrics = new CollectorMetrics({ defaultMetrics: false });
+    const latest = new LatestValues(metrics.registry);
+    // Rows made and observed in a scope of their own, as the ingest path does (admitted, then observed): only LatestValues could still hold them.
+    const observe = (timestamp: number, fetches: number, uptime: number) => {
+      const rows: Row<'daemon_metrics'>[] = ['d1', 'd2'].map((host) => ({ timestamp, host, env: 'prod', fetch_count: fetches, uptime_seconds: uptime, running: true }));
+      latest.observe('daemon_metrics', rows, latest.admit('daemon_metrics', rows));
+      return rows.map((r) => new WeakRef(r));
+    };
+    const refs = [...observe(1, 10, 1.5), ...observe(2, 20, 2.5), ...observe(1, 99, 9.5)];
+    expect(await allCollected(refs)).toBe(true);
+    const json = await metrics.registry.getMetricsAsJSON();
+    const value = (name: string) => json.find((m) => m.name === name)?.values.map((v) => [v.labels['host'], v.value]);
+    // The latest by timestamp: the late row of t=1 changes nothing.
+    expect(value('tradewatch_daemon_fetch_total')).toEqual([['d1', 20], ['d2', 20]]);
+    expect(value('tradewatch_daemon_uptime_seconds')).toEqual([['d1', 2.5], ['d2', 2.5]]);
   });
 });
 

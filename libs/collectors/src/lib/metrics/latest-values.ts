@@ -1,5 +1,5 @@
 import { Counter, Gauge, type Registry } from 'prom-client';
-import { TABLE_NAMES, type Row, type TableName } from '@tradewatch/models';
+import { TABLE_NAMES, rowCopier, type Row, type TableName } from '@tradewatch/models';
 import { SeriesLimitError } from '../errors';
 import { gaugeSpecs, labelColumns, seriesColumns, type GaugeSpec } from './gauge-specs';
 import { SeriesStore, type HeldSeries } from './series-store';
@@ -75,19 +75,22 @@ export class LatestValues {
     if (!store) return;
     const now = this.now();
     const known = admitted?.rows === rows ? admitted.series : undefined;
+    // Each series keeps its own copy of its latest row, overwritten in place (see `rowCopier`).
+    const { copy, assign } = rowCopier(table);
     for (let i = 0; i < rows.length; i++) {
-      const row = rows[i] as AnyRow;
+      const row = rows[i];
       let held = known?.[i];
       // Forgotten while the rows were being made durable, or new: looked up (again).
       if (held === undefined || held.forgotten) {
         held = store.get(row);
-        if (known) known[i] = held ?? (held = store.add(row, now));
-        else if (!held) {
-          store.add(row, now);
+        if (!held) {
+          const added = store.add(copy(row), now);
+          if (known) known[i] = added;
           continue;
         }
+        if (known) known[i] = held;
       }
-      if ((row['timestamp'] as number) >= (held.row['timestamp'] as number)) held.row = row;
+      if ((row['timestamp'] as number) >= (held.row['timestamp'] as number)) assign(held.row, row);
       held.seenAt = now;
     }
   }
