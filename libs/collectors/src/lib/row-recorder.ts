@@ -49,19 +49,25 @@ export class RowRecorder implements RowOutput {
    * Validates untrusted rows (one or an array), all or nothing, then records them. `handedOver`:
    * the caller holds `input` nowhere else (a body it just parsed), so valid rows are converted in place.
    */
-  async ingest<T extends TableName>(table: T, input: unknown, handedOver = false): Promise<number> {
-    const rows = this.validate(table, input, handedOver);
-    await this.storeValidated(table, rows, this.admitSeries(table, rows));
-    return rows.length;
+  ingest<T extends TableName>(table: T, input: unknown, handedOver = false): Promise<number> {
+    try {
+      const rows = this.validate(table, input, handedOver);
+      const count = rows.length;
+      return this.storeValidated(table, rows, this.admitSeries(table, rows)).then(() => count);
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
 
   /**
    * Records rows that `validate` returned and `admitSeries` admitted (with what it found, so that
    * each row's series is looked up once): validated against the registry's ranges already, so no
-   * range check again.
+   * range check again. Throws at once when they are refused (counter continuity's
+   * ValidationError, the sink's refusal), and then none were taken; resolves once they are durable.
+   * The wait holds none of the rows (see `take`).
    */
   storeValidated<T extends TableName>(table: T, rows: readonly Row<T>[], admitted: AdmittedSeries | undefined): Promise<void> {
-    return this.store(table, rows, true, admitted);
+    return this.take(table, rows, true, admitted);
   }
 
   /** Refuses (SeriesLimitError) items that would create more series of `table` than allowed. */
@@ -92,43 +98,68 @@ export class RowRecorder implements RowOutput {
       await this.write(table, rows.filter((_, i) => !bad.has(i)), reported);
       throw new ColumnRangeError(table, issues);
     }
-    await this.store(table, rows, reported);
+    await this.take(table, rows, reported);
   }
 
-  private async store<T extends TableName>(table: T, rows: readonly Row<T>[], reported: boolean, admitted?: AdmittedSeries): Promise<void> {
-    if (table === 'daemon_metrics') return this.writeDaemon(rows as readonly DaemonMetricsRow[], reported, admitted);
-    await this.append(table, rows, reported, admitted);
+  /**
+   * Hands the rows to the sink and, once it took them, to the gauges and the source inventory;
+   * resolves once they are durable. Throws at once what refuses them. Synchronous up to that wait,
+   * which holds none of the rows: rows kept alive while the spool syncs are copied by every
+   * young-generation collection meanwhile. So the gauges see rows the sink took, not yet rows it
+   * made durable; should the spool then fail to write them, the request fails, and the gauges keep
+   * what the source reported.
+   */
+  private take<T extends TableName>(table: T, rows: readonly Row<T>[], reported: boolean, admitted?: AdmittedSeries): Promise<void> {
+    if (table === 'daemon_metrics') return this.takeDaemon(rows as readonly DaemonMetricsRow[], reported, admitted);
+    return this.append(table, rows, reported, admitted);
   }
 
   /**
    * Counter continuity is checked and remembered synchronously per (host, env) series, so
    * concurrent batches run in parallel (no queue); a batch the sink refuses is rolled back.
    */
-  private async writeDaemon(rows: readonly DaemonMetricsRow[], reported: boolean, admitted?: AdmittedSeries): Promise<void> {
+  private takeDaemon(rows: readonly DaemonMetricsRow[], reported: boolean, admitted?: AdmittedSeries): Promise<void> {
     const { issues, admission } = this.continuity.admit(rows);
     if (issues.length > 0) {
       this.metrics.rowsRejected.inc({ table: 'daemon_metrics' }, rows.length);
       throw new ValidationError('daemon_metrics', issues);
     }
+    let durable: Promise<void>;
     try {
-      await this.append('daemon_metrics', rows, reported, admitted);
+      durable = this.append('daemon_metrics', rows, reported, admitted);
     } catch (error) {
       admission.rollback();
       throw error;
     }
+    return durable.catch((error: unknown) => {
+      admission.rollback();
+      throw error;
+    });
   }
 
-  private async append<T extends TableName>(table: T, rows: readonly Row<T>[], reported: boolean, admitted?: AdmittedSeries): Promise<void> {
+  private append<T extends TableName>(table: T, rows: readonly Row<T>[], reported: boolean, admitted?: AdmittedSeries): Promise<void> {
+    let durable: Promise<void>;
     try {
       // Rows of held series are appended with their series' line prefix (their symbols, encoded once).
-      await this.sink.append(table, rows, admitted?.rows === rows ? this.linePrefixes.of(table, admitted) : undefined);
+      durable = this.sink.append(table, rows, admitted?.rows === rows ? this.linePrefixes.of(table, admitted) : undefined);
     } catch (error) {
-      // A full spool is back-pressure, not a QuestDB failure.
-      if ((error as { code?: unknown }).code !== 'spool_full') this.metrics.questdbError(error);
+      this.sinkFailed(error);
       throw error;
     }
-    this.metrics.rowsAccepted.inc({ table }, rows.length);
     this.latest.observe(table, rows, admitted);
     if (reported) this.observer?.(table, rows, admitted?.rows === rows ? admitted.series : undefined);
+    const count = rows.length;
+    return durable.then(
+      () => void this.metrics.rowsAccepted.inc({ table }, count),
+      (error: unknown) => {
+        this.sinkFailed(error);
+        throw error;
+      },
+    );
+  }
+
+  private sinkFailed(error: unknown): void {
+    // A full spool is back-pressure, not a QuestDB failure.
+    if ((error as { code?: unknown }).code !== 'spool_full') this.metrics.questdbError(error);
   }
 }

@@ -2,9 +2,12 @@ import type { Row, TableName } from '@tradewatch/models';
 import type { MetricsClient } from './metrics-client';
 
 /**
- * Where collectors and the ingest API hand validated rows. `append` resolves once the rows are
- * safe by the sink's own promise — for the durable spool, on local disk (fsync'd); for the
- * direct sink, accepted by QuestDB. A rejected `append` means none of the rows were taken.
+ * Where collectors and the ingest API hand validated rows. `append` takes the rows when it
+ * returns, or throws at once when it refuses them (a value it cannot encode, a full spool): then
+ * none were taken. Its promise resolves once they are safe by the sink's own promise — for the
+ * durable spool, on local disk (fsync'd); for the direct sink, accepted by QuestDB — and rejects
+ * when that fails. A sink keeps nothing of `rows` once `append` returns, so that the caller's
+ * rows can be collected while it waits (young-generation collections would copy them).
  *
  * `prefixes` is an optimisation, never a change to what is stored: `prefixes[i]`, where present,
  * must be `linePrefixEncoder(table)(rows[i])` (the row's table name and symbols as ILP bytes,
@@ -22,7 +25,7 @@ export interface RowSink {
 export class DirectSink implements RowSink {
   constructor(private readonly client: MetricsClient) {}
 
-  /** `prefixes` are not used: the client encodes each row itself. */
+  /** Refusals come through the promise (QuestDB answers them). `prefixes` are not used: the client encodes each row itself. */
   async append<T extends TableName>(table: T, rows: readonly Row<T>[]): Promise<void> {
     await this.client.write(table, rows);
     await this.client.flush();

@@ -82,15 +82,13 @@ export class IngestService {
    * the sink's error.
    */
   lineProtocol(body: string | readonly string[], precision: IlpPrecision = 'n'): Promise<number> {
-    // Read and validated before anything is awaited, so that neither the body nor the unvalidated
-    // rows stay alive while the spool syncs (they would outlive young-generation collections).
-    let valid: IlpValidBatch[];
+    // Read, validated and handed over before anything is awaited, so that neither the body nor
+    // the rows stay alive while the spool syncs (they would outlive young-generation collections).
     try {
-      valid = this.validLines(body, precision);
+      return this.writeLines(this.validLines(body, precision));
     } catch (error) {
       return Promise.reject(error);
     }
-    return this.writeLines(valid);
   }
 
   private validLines(body: string | readonly string[], precision: IlpPrecision): IlpValidBatch[] {
@@ -114,16 +112,26 @@ export class IngestService {
     return valid.sort((a, b) => Number(b.table === 'daemon_metrics') - Number(a.table === 'daemon_metrics'));
   }
 
-  private async writeLines(valid: readonly IlpValidBatch[]): Promise<number> {
+  /**
+   * Hands every table's rows to the recorder, daemon_metrics first (see `validLines`); resolves
+   * with the number of rows once all are durable. Throws IlpRejectedError at once when counter
+   * continuity refuses lines.
+   */
+  private writeLines(valid: readonly IlpValidBatch[]): Promise<number> {
+    const durable: Promise<void>[] = [];
+    let count = 0;
     for (const { table, rows, lines, admitted } of valid) {
       try {
-        await this.recorder.storeValidated(table, rows, admitted);
+        durable.push(this.recorder.storeValidated(table, rows, admitted));
       } catch (error) {
+        // What was handed over already is stored; the request fails either way.
+        for (const handed of durable) handed.catch(() => undefined);
         if (error instanceof ValidationError) throw new IlpRejectedError(lineIssues(error, table, lines));
         throw error;
       }
+      count += rows.length;
     }
-    return valid.reduce((n, v) => n + v.rows.length, 0);
+    return Promise.all(durable).then(() => count);
   }
 
   private checkRows(body: unknown): void {

@@ -124,7 +124,7 @@ describe('SpoolSink against a real QuestDB that fails', () => {
       expect(acknowledged).toBeGreaterThan(0);
       expect(sink.stats()).toMatchObject({ full: true, depthRows: acknowledged, maxBytes: 64 * 1024 });
       // Refused stays refused while nothing ships: nothing is taken that cannot be kept.
-      await expect(sink.append('daemon_metrics', daemonRows(host, acknowledged, 50))).rejects.toBeInstanceOf(SpoolFullError);
+      expect(() => sink.append('daemon_metrics', daemonRows(host, acknowledged, 50))).toThrow(SpoolFullError);
 
       await proxy.restore();
       await expect(sink.drain(30_000)).resolves.toBe(true);

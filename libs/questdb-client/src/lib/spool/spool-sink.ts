@@ -147,46 +147,52 @@ export class SpoolSink implements RowSink {
   }
 
   /**
-   * Resolves once the rows are on disk (fsync'd); throws SpoolFullError at the size limit. The rows
-   * are encoded as ILP here, once (RowEncodingError for a value QuestDB could not take); a row's
-   * entry in `prefixes` (see `RowSink`), where present, is copied in place of its table name and symbols.
+   * Takes the rows, or throws at once and takes none: RowEncodingError for a value QuestDB could
+   * not take, SpoolFullError at the size limit. The rows are encoded as ILP here, once, into a
+   * record queued for the spool file; a row's entry in `prefixes` (see `RowSink`), where present,
+   * is copied in place of its table name and symbols. Resolves once the record is on disk
+   * (fsync'd). Synchronous up to that wait, which holds nothing of `rows`.
    */
-  async append<T extends TableName>(table: T, rows: readonly Row<T>[], prefixes?: readonly (Uint8Array | undefined)[]): Promise<void> {
-    if (rows.length === 0) return;
+  append<T extends TableName>(table: T, rows: readonly Row<T>[], prefixes?: readonly (Uint8Array | undefined)[]): Promise<void> {
+    if (rows.length === 0) return Promise.resolve();
     let encode = this.encoders.get(table);
     if (!encode) this.encoders.set(table, (encode = bytesEncoder(table)));
     const appendedAtMs = Date.now();
     // The rows are encoded straight into the record, after the room for its header, in a buffer of an earlier append when one is kept.
     const record = sealRecord(encode(rows, recordHeadBytes(table), prefixes, this.recordBuffers.take()), table, rows.length, appendedAtMs);
+    // Written and fsync'd, or refused: either way nothing holds the record any more.
+    const release = () => this.recordBuffers.give(record);
     try {
-      await this.appendRecord(record, rows.length, appendedAtMs);
-    } finally {
-      // Written and fsync'd, or refused: either way nothing holds the record any more.
-      this.recordBuffers.give(record);
+      return this.appendRecord(record, rows.length, appendedAtMs).finally(release);
+    } catch (error) {
+      release();
+      throw error;
     }
   }
 
   /**
    * Appends `rowCount` rows of `table` already encoded as ILP text lines (one per row, each ending
    * in a newline), e.g. validated lines of the collector's line-protocol endpoint. Same promise as
-   * `append`; a line QuestDB refuses is dead-lettered on its own when shipped.
+   * `append`, refusals included; a line QuestDB refuses is dead-lettered on its own when shipped.
    */
-  async appendIlp(table: TableName, rowCount: number, ilp: string | Buffer): Promise<void> {
-    if (rowCount === 0) return;
+  appendIlp(table: TableName, rowCount: number, ilp: string | Buffer): Promise<void> {
+    if (rowCount === 0) return Promise.resolve();
     const appendedAtMs = Date.now();
-    await this.appendRecord(encodeRecord(table, rowCount, ilp, appendedAtMs), rowCount, appendedAtMs);
+    return this.appendRecord(encodeRecord(table, rowCount, ilp, appendedAtMs), rowCount, appendedAtMs);
   }
 
-  private async appendRecord(record: Buffer, rowCount: number, appendedAtMs: number): Promise<void> {
+  /** Queues the record, or throws SpoolFullError at once; resolves once it is fsync'd. */
+  private appendRecord(record: Buffer, rowCount: number, appendedAtMs: number): Promise<void> {
     const depth = this.depthBytes + this.log.pendingBytes;
     if (depth + record.length > this.maxBytes) {
       throw new SpoolFullError(depth, this.maxBytes, this.retryAfterSeconds(depth + record.length - this.maxBytes));
     }
-    await this.log.append(record);
-    this.appendedRecords++;
-    this.appendedBytes += record.length;
-    this.shipper.noteAppended(rowCount, appendedAtMs);
-    this.shipper.wake();
+    return this.log.append(record).then(() => {
+      this.appendedRecords++;
+      this.appendedBytes += record.length;
+      this.shipper.noteAppended(rowCount, appendedAtMs);
+      this.shipper.wake();
+    });
   }
 
   /** Ships everything appended so far; resolves true once QuestDB has all of it, false at the timeout. */
