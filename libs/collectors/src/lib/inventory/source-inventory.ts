@@ -67,6 +67,9 @@ export interface InventorySettings {
 }
 
 const KEYS = new Map(SOURCE_KINDS.map((k) => [k, keyColumns(k)]));
+const PROBLEM_FIRST: Record<SourceState, number> = { missing: 0, silent: 1, down: 2, waiting: 3, ok: 4 };
+/** Series keys remembered per kind before the memo starts over (bounds it under series churn). */
+const MEMO_LIMIT = 100_000;
 
 /** The entry's own copy of its latest row, overwritten in place: holding the row itself would keep every ingested row alive until the next (see `rowCopier`). */
 function keepLast(e: Entry, table: SourceTable, r: SourceRow): void {
@@ -74,9 +77,6 @@ function keepLast(e: Entry, table: SourceTable, r: SourceRow): void {
   if (e.last === null) e.last = copier.copy(r as never) as SourceRow;
   else copier.assign(e.last, r as never);
 }
-const PROBLEM_FIRST: Record<SourceState, number> = { missing: 0, silent: 1, down: 2, waiting: 3, ok: 4 };
-/** Series keys remembered per kind before the memo starts over (bounds it under series churn). */
-const MEMO_LIMIT = 100_000;
 
 /**
  * Every source the collector has seen or expects, with when it last reported. Silence beyond its
