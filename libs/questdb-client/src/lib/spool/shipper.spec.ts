@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { Row, TableName } from '@tradewatch/models';
 import { IlpRejectedError, QuestDbUnavailableError } from '../errors';
 import { batchEncoder, linePrefixEncoder } from '../ilp-text-encoder';
+import { Checkpoint } from './checkpoint';
 import { encodeLegacyJsonRecord } from './legacy-record.fixture';
 import { SegmentLog } from './segment-log';
 import type { TableBatchSender } from './shipper';
@@ -233,6 +234,63 @@ describe('spool shipping with a fake sender', () => {
     await expect(again.drain(5_000)).resolves.toBe(true);
     await again.close();
     expect(sender.requests.map((r) => r.markers[0])).toEqual(['once', 'twice-not']);
+  });
+
+  it('ships the next round while the last round’s checkpoint is written; close waits for the write', async () => {
+    // A slow disk for the checkpoint only: what was sent when the first write ended.
+    const write = Checkpoint.prototype.write;
+    const sentWhenWritten: number[] = [];
+    const spy = jest.spyOn(Checkpoint.prototype, 'write').mockImplementation(async function (this: Checkpoint, committed: number) {
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      await write.call(this, committed);
+      sentWhenWritten.push(sender.requests.length);
+    });
+    try {
+      // One append per round (at most 2 rows a request, a round reads about one record).
+      const sink = await open({ maxRequestRows: 2, readBytes: 100, lingerMs: 0 });
+      await Promise.all(['r1', 'r2', 'r3'].map((h) => sink.append('daemon_metrics', daemon(h, 2))));
+      await expect(sink.drain(5_000)).resolves.toBe(true);
+      await sink.close();
+      expect(sender.requests.map((r) => r.markers[0])).toEqual(['r1', 'r2', 'r3']);
+      // The second request went out before the first round's checkpoint was on disk.
+      expect(sentWhenWritten[0]).toBeGreaterThanOrEqual(2);
+      // The last position is on disk after close: a reopen sends nothing again.
+      spy.mockRestore();
+      const again = await open();
+      await again.append('daemon_metrics', daemon('after'));
+      await expect(again.drain(5_000)).resolves.toBe(true);
+      await again.close();
+      expect(sender.requests.map((r) => r.markers[0])).toEqual(['r1', 'r2', 'r3', 'after']);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
+  it('a checkpoint that cannot be written is reported like a failed request, and shipping goes on once it can', async () => {
+    const write = Checkpoint.prototype.write;
+    let failures = 1;
+    const spy = jest.spyOn(Checkpoint.prototype, 'write').mockImplementation(function (this: Checkpoint, committed: number) {
+      if (failures-- > 0) return Promise.reject(Object.assign(new Error('ENOSPC: no space left on device (fake)'), { code: 'ENOSPC' }));
+      return write.call(this, committed);
+    });
+    try {
+      const sink = await open({ maxRequestRows: 2, readBytes: 100, lingerMs: 0 });
+      await sink.append('daemon_metrics', daemon('c1', 2));
+      await sink.append('daemon_metrics', daemon('c2', 2));
+      await expect(sink.drain(5_000)).resolves.toBe(true);
+      await sink.close();
+      expect(events.find((e) => e.type === 'ship_failed')?.message).toContain('ENOSPC');
+      // Every row arrived; the round whose commit failed went again (harmless under the dedup keys).
+      expect(new Set(sender.requests.map((r) => r.markers[0]))).toEqual(new Set(['c1', 'c2']));
+      spy.mockRestore();
+      const again = await open();
+      await expect(again.drain(5_000)).resolves.toBe(true);
+      const sent = sender.requests.length;
+      await again.close();
+      expect(sender.requests.length).toBe(sent);
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   it('refuses a second SpoolSink on the same directory', async () => {
