@@ -293,6 +293,19 @@ describe('spool shipping with a fake sender', () => {
     }
   });
 
+  it('a checkpoint that cannot be written at close is reported, not dropped', async () => {
+    const sink = await open({ lingerMs: 0 });
+    const spy = jest.spyOn(Checkpoint.prototype, 'write').mockRejectedValue(Object.assign(new Error('EIO: i/o error (fake)'), { code: 'EIO' }));
+    try {
+      await sink.append('daemon_metrics', daemon('last'));
+      await expect(sink.drain(5_000)).resolves.toBe(true);
+      await sink.close();
+      expect(events.filter((e) => e.type === 'ship_failed').map((e) => e.message)).toEqual([expect.stringContaining('checkpoint failed at close: EIO')]);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
   it('refuses a second SpoolSink on the same directory', async () => {
     const sink = await open();
     await expect(open()).rejects.toMatchObject({ code: 'spool_locked' });

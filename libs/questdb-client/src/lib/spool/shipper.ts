@@ -176,6 +176,12 @@ export class Shipper {
     await this.loop;
     // The last committed position on disk before the spool is released.
     await this.persisting;
+    if (this.persistFailure !== undefined) {
+      // Nothing is lost: the next start replays from the last position written.
+      const message = `writing the spool checkpoint failed at close: ${describeError(this.persistFailure)}`;
+      this.persistFailure = undefined;
+      this.emit({ type: 'ship_failed', level: 'warn', message, error: message, attempt: 1, retryInMs: 0 });
+    }
   }
 
   private async run(): Promise<void> {
