@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { RestClient } from '@tradewatch/questdb-client';
+import { WORKER_IDLE_SETTINGS } from '@tradewatch/questdb-launcher';
 import { questDbUrl } from '@tradewatch/questdb-client/testing';
 import { rawCompose } from './compose-file';
 import { readText, readYaml } from './repo';
@@ -17,15 +18,24 @@ beforeAll(async () => {
   envVars = new Set(rows.map((r) => r.env_var_name));
 });
 
+/** deploy/questdb/server.conf's settings: key → value. */
+function serverConf(): Map<string, string> {
+  const lines = readText('deploy/questdb/server.conf').split('\n').map((l) => l.trim());
+  return new Map(lines.filter((l) => l && !l.startsWith('#')).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+}
+
 describe('QuestDB settings', () => {
   it('every key in deploy/questdb/server.conf is a QuestDB parameter', () => {
-    const confKeys = readText('deploy/questdb/server.conf')
-      .split('\n')
-      .map((l) => l.trim())
-      .filter((l) => l && !l.startsWith('#'))
-      .map((l) => l.slice(0, l.indexOf('=')));
+    const confKeys = [...serverConf().keys()];
     expect(confKeys.length).toBeGreaterThan(5);
     expect(confKeys.filter((k) => !keys.has(k))).toEqual([]);
+  });
+
+  it('deploy/questdb/server.conf makes idle workers nap as the launcher does (dev, tests and the bench run what users run)', () => {
+    const conf = serverConf();
+    const idle = Object.entries(WORKER_IDLE_SETTINGS);
+    expect(idle.length).toBeGreaterThan(0);
+    for (const [key, value] of idle) expect(`${key}=${conf.get(key)}`).toBe(`${key}=${value}`);
   });
 
   it('every QDB_ variable in docker-compose.yml and the CI workflow is a QuestDB parameter', () => {

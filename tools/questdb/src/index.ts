@@ -10,5 +10,6 @@ export { ensureJar, type EnsureJarOptions } from './jar-cache';
 export { requireJava, parseJavaVersion, type JavaInfo } from './java';
 export { questDbStatus, stopQuestDb, type QuestDbStatus, type StopOutcome } from './control';
 export { serverSettings, toQdbEnv, toQdbEnvName } from './server-env';
+export { WORKER_IDLE_SETTINGS } from './worker-idle';
 export { QuestDbLauncherError, isLauncherError, type QuestDbErrorCode } from './errors';
 export { QUESTDB_VERSION, MIN_JAVA_MAJOR, jarUrl, jarSha1Url } from './version';

@@ -20,7 +20,7 @@ describe('serverSettings', () => {
     '/repo',
   );
 
-  it('binds every listener to the bind address and its port, disables telemetry, shrinks pools', () => {
+  it('binds every listener to the bind address and its port, disables telemetry, shrinks pools, makes idle workers nap', () => {
     expect(toQdbEnv(serverSettings(base))).toEqual({
       QDB_HTTP_NET_BIND_TO: '127.0.0.1:1',
       QDB_PG_NET_BIND_TO: '127.0.0.1:2',
@@ -33,6 +33,12 @@ describe('serverSettings', () => {
       QDB_WAL_APPLY_WORKER_COUNT: '1',
       QDB_MAT_VIEW_REFRESH_WORKER_COUNT: '1',
       QDB_VIEW_COMPILER_WORKER_COUNT: '1',
+      QDB_SHARED_WORKER_NAP_THRESHOLD: '100',
+      QDB_SHARED_WORKER_SLEEP_THRESHOLD: '3000',
+      QDB_WAL_APPLY_WORKER_NAP_THRESHOLD: '100',
+      QDB_WAL_APPLY_WORKER_SLEEP_THRESHOLD: '3000',
+      QDB_MAT_VIEW_REFRESH_WORKER_NAP_THRESHOLD: '100',
+      QDB_MAT_VIEW_REFRESH_WORKER_SLEEP_THRESHOLD: '3000',
     });
   });
 

@@ -1,4 +1,5 @@
 import type { ResolvedOptions } from './options';
+import { WORKER_IDLE_SETTINGS } from './worker-idle';
 
 /**
  * QuestDB reads any server.conf key from the environment as `QDB_` + the key upper-cased with dots
@@ -30,6 +31,7 @@ export function serverSettings(o: ResolvedOptions): Record<string, string> {
     'wal.apply.worker.count': 1,
     'mat.view.refresh.worker.count': 1,
     'view.compiler.worker.count': 1,
+    ...WORKER_IDLE_SETTINGS,
     ...o.serverConfig,
   };
   return Object.fromEntries(Object.entries(settings).map(([k, v]) => [k, String(v)]));

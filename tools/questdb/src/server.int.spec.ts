@@ -10,6 +10,7 @@ import { runtimeFiles } from './paths';
 import { findFreePorts, isPortOpen } from './ports';
 import { execSql } from './questdb-http';
 import { jvmTmpDir, startQuestDb, type QuestDbHandle } from './server';
+import { WORKER_IDLE_SETTINGS } from './worker-idle';
 
 jest.setTimeout(180_000);
 
@@ -82,6 +83,7 @@ describe('startQuestDb against the real server', () => {
       'shared.query.worker.count': '1',
       'shared.write.worker.count': '1',
       'wal.apply.worker.count': '1',
+      ...Object.fromEntries(Object.entries(WORKER_IDLE_SETTINGS).map(([k, v]) => [k, String(v)])),
     });
   });
 
