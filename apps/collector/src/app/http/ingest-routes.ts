@@ -8,8 +8,14 @@ import { bodyBytes, readBody, route } from './routing';
  * unauthenticated client cannot make the service read a large body).
  */
 export function ingestGate(deps: HttpAppDeps): RequestHandler {
-  return (req, _res, next) => {
-    if (!deps.accepting()) throw new ShuttingDownError();
+  return (req, res, next) => {
+    if (!deps.accepting()) {
+      // The 503 closes its connection: a client's retry then opens a new one (to another
+      // replica, behind a load balancer) instead of going out on one this server is about to
+      // close, where a reset would leave the client not knowing whether it was taken.
+      res.setHeader('Connection', 'close');
+      throw new ShuttingDownError();
+    }
     deps.auth.check(req.get('authorization'));
     next();
   };
