@@ -1,5 +1,6 @@
 import { CORE_DATA_TYPES, DEFAULT_EXCHANGES, formatIsoMicros, type EpochMicros, type RowInput, type PipelineMetricsRow } from '@tradewatch/models';
 import { textEncoder } from '@tradewatch/questdb-client';
+import { BodyBytes, utf8 } from './body-bytes';
 
 /**
  * The rows every benchmark writes: pipeline_metrics for 4 exchanges × 84 symbols × 3 data types
@@ -39,31 +40,56 @@ export function pipelineRows(count: number, endMicros: EpochMicros): PipelineMet
 }
 
 /**
- * JSON request bodies for POST /v1/metrics/pipeline, built from pre-serialised row fragments so
- * that the load generator spends little CPU (it shares the machine with the collector).
+ * JSON request bodies for POST /v1/metrics/pipeline, built as bytes from pre-encoded row
+ * fragments so that the load generator spends little CPU (it shares the machine with the collector).
  */
 export class PipelineBodies implements BodyFactory {
   readonly storedRowsSql = PIPELINE_STORED_SQL;
-  private readonly tails: string[];
+  private readonly tails: Buffer[];
 
   constructor(readonly rowsPerBody: number) {
     this.tails = Array.from({ length: rowsPerBody }, (_, i) => {
       // Everything after the timestamp: the row's JSON without its first key.
       const json = JSON.stringify(seriesRow(i, 0));
-      return `",${json.slice(json.indexOf(',') + 1)}`;
+      return utf8(`",${json.slice(json.indexOf(',') + 1)}`);
     });
   }
 
-  /** A body whose rows have `timestamp`, plus one microsecond per full round of the series. */
   body(timestamp: EpochMicros): string {
-    const parts: string[] = [];
-    let iso = '';
-    for (let i = 0; i < this.rowsPerBody; i++) {
-      if (i % SERIES.length === 0) iso = formatIsoMicros(timestamp + i / SERIES.length);
-      parts.push(`{"timestamp":"${iso}${this.tails[i]}`);
-    }
-    return `[${parts.join(',')}]`;
+    return textOf(this.writer(), timestamp);
   }
+
+  /** Bodies whose rows have `timestamp`, plus one microsecond per full round of the series. */
+  writer(): BodyWriter {
+    const out = new BodyBytes();
+    return (timestamp) => {
+      out.reset();
+      out.bytes(OPEN_ARRAY);
+      let iso = OPEN_ARRAY;
+      for (let i = 0; i < this.rowsPerBody; i++) {
+        if (i % SERIES.length === 0) iso = utf8(formatIsoMicros(timestamp + i / SERIES.length));
+        if (i > 0) out.bytes(COMMA);
+        out.bytes(OPEN_TIMESTAMP);
+        out.bytes(iso);
+        out.bytes(this.tails[i]);
+      }
+      out.bytes(CLOSE_ARRAY);
+      return out.view();
+    };
+  }
+}
+
+const OPEN_ARRAY = utf8('[');
+const CLOSE_ARRAY = utf8(']');
+const COMMA = utf8(',');
+const OPEN_TIMESTAMP = utf8('{"timestamp":"');
+
+/** Makes one client's bodies: each call's bytes are valid until its next call (the client's previous request is over by then). */
+export type BodyWriter = (timestamp: EpochMicros) => Uint8Array;
+
+/** A writer's body as text (tests, the stage bench). */
+function textOf(writer: BodyWriter, timestamp: EpochMicros): string {
+  return Buffer.from(writer(timestamp)).toString('utf8');
 }
 
 /** Request bodies of a load: `body(timestamp)` gives one body of `rowsPerBody` rows with fresh timestamps. */
@@ -71,7 +97,10 @@ export interface BodyFactory {
   readonly rowsPerBody: number;
   /** A query (`SELECT count() n …`) counting the load's rows in QuestDB: every acknowledged one must be there. */
   readonly storedRowsSql: string;
+  /** One body as text. */
   body(timestamp: EpochMicros): string;
+  /** A writer of the same bodies as bytes, for one client (see BodyWriter). */
+  writer(): BodyWriter;
 }
 
 /** The daemons of the daemon_metrics load: 1,000 (host, env) series, so that counter continuity has many series to keep. */
@@ -101,41 +130,58 @@ function daemonStatics(h: number, startedAt: EpochMicros): Omit<RowInput<'daemon
  */
 export class DaemonBodies implements BodyFactory {
   readonly storedRowsSql = `SELECT count() n FROM daemon_metrics WHERE host LIKE 'daemon-%'`;
-  private readonly heads: string[];
-  private readonly tails: string[];
+  private readonly heads: Buffer[];
+  private readonly tails: Buffer[];
 
   constructor(
     readonly rowsPerBody: number,
     private readonly startedAt: EpochMicros = DAEMONS_STARTED,
   ) {
     const hosts = DAEMON_HOSTS.slice(0, rowsPerBody);
-    this.heads = hosts.map((host) => `,"host":"${host}","env":"prod","fetch_count":`);
+    this.heads = hosts.map((host) => utf8(`,"host":"${host}","env":"prod","fetch_count":`));
     // The static fields' JSON without its opening brace.
-    this.tails = hosts.map((_, h) => `,${JSON.stringify(daemonStatics(h, startedAt)).slice(1)}`);
+    this.tails = hosts.map((_, h) => utf8(`,${JSON.stringify(daemonStatics(h, startedAt)).slice(1)}`));
   }
 
-  /** A body whose rows have `timestamp`, plus one microsecond per full round of the hosts. */
   body(timestamp: EpochMicros): string {
-    const parts: string[] = [];
+    return textOf(this.writer(), timestamp);
+  }
+
+  /** Bodies whose rows have `timestamp`, plus one microsecond per full round of the hosts. */
+  writer(): BodyWriter {
+    const out = new BodyBytes();
     const n = DAEMON_HOSTS.length;
-    // What every host's row of one round shares: the timestamp and the uptime (all started at once).
-    let head = '';
-    let seconds = 0;
-    for (let i = 0; i < this.rowsPerBody; i++) {
-      const h = i % n;
-      if (h === 0) {
-        const t = timestamp + i / n;
-        seconds = Math.max(0, t - this.startedAt) / 1e6;
-        head = `{"timestamp":"${formatIsoMicros(t)}","uptime_seconds":${seconds}`;
+    return (timestamp) => {
+      out.reset();
+      out.bytes(OPEN_ARRAY);
+      // What every host's row of one round shares: the timestamp and the uptime (all started at once).
+      let head = OPEN_ARRAY;
+      let seconds = 0;
+      for (let i = 0; i < this.rowsPerBody; i++) {
+        const h = i % n;
+        if (h === 0) {
+          const t = timestamp + i / n;
+          seconds = Math.max(0, t - this.startedAt) / 1e6;
+          head = utf8(`{"timestamp":"${formatIsoMicros(t)}","uptime_seconds":${seconds}`);
+        }
+        if (i > 0) out.bytes(COMMA);
+        out.bytes(head);
+        out.bytes(this.heads[h]);
+        out.int(Math.floor(seconds * (20 + (h % 80))));
+        out.bytes(ERROR_COUNT);
+        out.int(Math.floor(seconds / (30 + (h % 90))));
+        out.bytes(LIQUIDATION_COUNT);
+        out.int(Math.floor((seconds * (h % 7)) / 10));
+        out.bytes(this.tails[h]);
       }
-      const fetches = Math.floor(seconds * (20 + (h % 80)));
-      const errors = Math.floor(seconds / (30 + (h % 90)));
-      const liquidations = Math.floor((seconds * (h % 7)) / 10);
-      parts.push(`${head}${this.heads[h]}${fetches},"error_count":${errors},"liquidation_count":${liquidations}${this.tails[h]}`);
-    }
-    return `[${parts.join(',')}]`;
+      out.bytes(CLOSE_ARRAY);
+      return out.view();
+    };
   }
 }
+
+const ERROR_COUNT = utf8(',"error_count":');
+const LIQUIDATION_COUNT = utf8(',"liquidation_count":');
 
 /**
  * ILP text bodies of the same rows as `PipelineBodies`, encoded by the collector's own encoder
@@ -145,8 +191,8 @@ export class DaemonBodies implements BodyFactory {
  */
 export class IlpBodies implements BodyFactory {
   readonly storedRowsSql = PIPELINE_STORED_SQL;
-  private readonly heads: string[];
-  private readonly end: string;
+  private readonly heads: Buffer[];
+  private readonly end: Buffer;
 
   constructor(
     readonly rowsPerBody: number,
@@ -154,13 +200,26 @@ export class IlpBodies implements BodyFactory {
   ) {
     const encode = textEncoder('pipeline_metrics');
     // Each row's line up to its timestamp.
-    this.heads = Array.from({ length: rowsPerBody }, (_, i) => encode([seriesRow(i, 0)]).slice(0, -'0t\n'.length));
-    this.end = options.suffix ? 't\n' : '\n';
+    this.heads = Array.from({ length: rowsPerBody }, (_, i) => utf8(encode([seriesRow(i, 0)]).slice(0, -'0t\n'.length)));
+    this.end = utf8(options.suffix ? 't\n' : '\n');
   }
 
   body(timestamp: EpochMicros): string {
-    let text = '';
-    for (let i = 0; i < this.rowsPerBody; i++) text += `${this.heads[i]}${timestamp + Math.floor(i / SERIES.length)}${this.end}`;
-    return text;
+    return textOf(this.writer(), timestamp);
+  }
+
+  writer(): BodyWriter {
+    const out = new BodyBytes();
+    return (timestamp) => {
+      out.reset();
+      let stamp = this.end;
+      for (let i = 0; i < this.rowsPerBody; i++) {
+        if (i % SERIES.length === 0) stamp = utf8(`${timestamp + i / SERIES.length}`);
+        out.bytes(this.heads[i]);
+        out.bytes(stamp);
+        out.bytes(this.end);
+      }
+      return out.view();
+    };
   }
 }

@@ -112,6 +112,8 @@ export async function benchIngest(o: IngestOptions): Promise<IngestResult> {
   let nextSlot = started;
 
   async function client(): Promise<void> {
+    // This client's bodies: each is sent and answered before the next is written over it.
+    const write = bodies.writer();
     while (performance.now() < measureTo) {
       if (interval > 0) {
         const slot = nextSlot;
@@ -120,7 +122,7 @@ export async function benchIngest(o: IngestOptions): Promise<IngestResult> {
         if (wait > 0) await new Promise((r) => setTimeout(r, wait));
         if (performance.now() >= measureTo) break;
       }
-      const body = bodies.body(clock.next(rowSteps));
+      const body = write(clock.next(rowSteps));
       const t0 = performance.now();
       let status: string;
       try {
