@@ -1,4 +1,4 @@
-import { cpuPercent, machineCpuPercent, parseMachineCpu, parseStatCpuSeconds, parseStatusRssBytes, sampleProcess } from './proc-stats';
+import { cpuPercent, machineCpuPercent, mainThreadPercent, parseMachineCpu, parseSchedstat, parseStatCpuSeconds, parseStatusRssBytes, sampleProcess } from './proc-stats';
 
 describe('/proc parsing', () => {
   it('reads utime + stime past a command name with spaces and parentheses', () => {
@@ -20,6 +20,16 @@ describe('/proc parsing', () => {
     expect(x).toBeGreaterThan(0);
     expect(second.rssBytes).toBeGreaterThan(10 * 1024 * 1024);
     expect(cpuPercent(first, second)).toBeGreaterThan(0);
+    // This busy loop ran on the main thread: it was on a CPU for most of the interval.
+    expect(mainThreadPercent(first, second)?.running).toBeGreaterThan(30);
+  });
+
+  it('reads a thread\'s time on a CPU and waiting for one, and makes them shares of the interval', () => {
+    expect(parseSchedstat('490798152 207430215 1612\n')).toEqual({ runNs: 490_798_152, waitNs: 207_430_215 });
+    expect(() => parseSchedstat('')).toThrow('unexpected schedstat');
+    const at = (atMs: number, runNs: number, waitNs: number) => ({ cpuSeconds: 0, rssBytes: 0, atMs, mainThread: { runNs, waitNs } });
+    expect(mainThreadPercent(at(1_000, 0, 0), at(3_000, 1.5e9, 0.2e9))).toEqual({ running: 75, waiting: 10 });
+    expect(mainThreadPercent({ cpuSeconds: 0, rssBytes: 0, atMs: 0 }, at(1_000, 1, 1))).toBeUndefined();
   });
 });
 

@@ -6,6 +6,30 @@ export interface ProcSample {
   cpuSeconds: number;
   rssBytes: number;
   atMs: number;
+  /** The main thread's scheduling, where the kernel reports it (schedstat). */
+  mainThread?: ThreadSchedule;
+}
+
+/** Nanoseconds a thread spent on a CPU and runnable but waiting for one, since it started. */
+export interface ThreadSchedule {
+  runNs: number;
+  waitNs: number;
+}
+
+/** `/proc/<pid>/task/<tid>/schedstat`: "<ns on a CPU> <ns waiting on a run queue> <time slices>". */
+export function parseSchedstat(text: string): ThreadSchedule {
+  const [runNs, waitNs] = text.trim().split(/\s+/).map(Number);
+  if (!Number.isFinite(runNs) || !Number.isFinite(waitNs)) throw new Error(`unexpected schedstat: ${text.slice(0, 80)}`);
+  return { runNs, waitNs };
+}
+
+/** The main thread's schedule (its tid is the pid), or undefined on a kernel without schedstats. */
+function mainThreadSchedule(pid: number): ThreadSchedule | undefined {
+  try {
+    return parseSchedstat(readFileSync(`/proc/${pid}/task/${pid}/schedstat`, 'utf8'));
+  } catch {
+    return undefined;
+  }
 }
 
 /** Clock ticks per second of /proc/<pid>/stat; 100 on every Linux this runs on (USER_HZ). */
@@ -36,7 +60,20 @@ export function sampleProcess(pid: number): ProcSample {
     cpuSeconds: parseStatCpuSeconds(readFileSync(`/proc/${pid}/stat`, 'utf8')),
     rssBytes: parseStatusRssBytes(readFileSync(`/proc/${pid}/status`, 'utf8')),
     atMs: performance.now(),
+    mainThread: mainThreadSchedule(pid),
   };
+}
+
+/**
+ * Shares of the time between two samples that the main thread ran on a CPU and that it was ready
+ * to run but waited for a CPU, in percent. Near 100 % together: that one thread bounds the process.
+ */
+export function mainThreadPercent(from: ProcSample, to: ProcSample): { running: number; waiting: number } | undefined {
+  const a = from.mainThread;
+  const b = to.mainThread;
+  const wallNs = (to.atMs - from.atMs) * 1e6;
+  if (!a || !b || wallNs <= 0) return undefined;
+  return { running: ((b.runNs - a.runNs) / wallNs) * 100, waiting: ((b.waitNs - a.waitNs) / wallNs) * 100 };
 }
 
 /** Average CPU use between two samples, in percent of one core (200 % = both cores of a 2-core machine). */
@@ -52,6 +89,8 @@ export interface ProcessUsage {
   cpuSeconds: number;
   peakRssBytes: number;
   endRssBytes: number;
+  /** The main thread over the sampled time (see `mainThreadPercent`). */
+  mainThread?: { running: number; waiting: number };
 }
 
 /** Samples a process every `intervalMs` and keeps the peak RSS, until stopped. */
@@ -80,7 +119,13 @@ export class ProcessMonitor {
   stop(): ProcessUsage {
     clearInterval(this.timer);
     this.sample();
-    return { cpuPercent: cpuPercent(this.first, this.last), cpuSeconds: this.last.cpuSeconds - this.first.cpuSeconds, peakRssBytes: this.peakRss, endRssBytes: this.last.rssBytes };
+    return {
+      cpuPercent: cpuPercent(this.first, this.last),
+      cpuSeconds: this.last.cpuSeconds - this.first.cpuSeconds,
+      peakRssBytes: this.peakRss,
+      endRssBytes: this.last.rssBytes,
+      mainThread: mainThreadPercent(this.first, this.last),
+    };
   }
 }
 

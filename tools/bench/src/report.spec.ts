@@ -113,3 +113,15 @@ describe('bench report (made-up results): the collector steps', () => {
     expect(lines).toContain("| **sum of the collector's steps** | **0.80** (≤ 1,250,000 rows/s per core) | **1.15** (≤ 869,565 rows/s per core) |");
   });
 });
+
+describe('bench report (made-up results): the ingest table', () => {
+  it("shows the collector's main thread on a CPU / waiting for one, and a dash where it was not measured", () => {
+    const measured = result(100_000);
+    if (measured.collector) measured.collector.mainThread = { running: 74.4, waiting: 12.6 };
+    const rows = report(undefined, measured).split('\n').filter((l) => l.startsWith('| 8 × 1,000,'));
+    const header = report(undefined).split('\n').find((l) => l.startsWith('| load |')) ?? '';
+    const column = header.split(' | ').indexOf('collector main thread: on a CPU / waiting for one');
+    expect(column).toBeGreaterThan(0);
+    expect(rows.map((l) => l.split(' | ')[column])).toEqual(['–', '74 % / 13 %']);
+  });
+});

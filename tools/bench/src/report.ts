@@ -141,13 +141,17 @@ function stagesSection(r: BenchReport): string[] {
 
 const cpu = (u: { microsPerRow: number; cpuPercent: number } | undefined) => (u ? `${u.microsPerRow.toFixed(2)} µs (${u.cpuPercent.toFixed(0)} %)` : '–');
 
+/** The collector's main thread: on a CPU / waiting for one, in percent of the time. */
+const mainThread = (u: { mainThread?: { running: number; waiting: number } } | undefined) =>
+  u?.mainThread ? `${u.mainThread.running.toFixed(0)} % / ${u.mainThread.waiting.toFixed(0)} %` : '–';
+
 /** A target's median run, its ratios to QuestDB alone's median run at the same load, and the rows/s of every round. */
 function ingestRow(name: string, runs: IngestRuns, ceiling?: IngestRuns): string {
   const x = runs.median;
   const ratio = ceiling ? formatRatio(x.rowsPerSecond / ceiling.median.rowsPerSecond) : '1.00×';
   const qRatio = ceiling ? ` = ${formatRatio(x.questdb.microsPerRow / ceiling.median.questdb.microsPerRow)}` : '';
   return (
-    `| ${name} | ${formatCount(x.rowsPerSecond)} | ${runs.all.map((a) => formatCount(a.rowsPerSecond)).join(', ')} | ${ratio} | ${formatCount(Math.min(...x.windowRowsPerSecond))} | ${cpu(x.collector)} | ${cpu(x.questdb)}${qRatio} | ` +
+    `| ${name} | ${formatCount(x.rowsPerSecond)} | ${runs.all.map((a) => formatCount(a.rowsPerSecond)).join(', ')} | ${ratio} | ${formatCount(Math.min(...x.windowRowsPerSecond))} | ${cpu(x.collector)} | ${mainThread(x.collector)} | ${cpu(x.questdb)}${qRatio} | ` +
     `${x.collector ? `${(x.collector.peakRssBytes / MiB).toFixed(0)} MiB` : '–'} | ${formatMs(x.ackP50Ms)} / ${formatMs(x.ackP99Ms)} | ${x.catchUpSeconds.toFixed(1)} s | ` +
     `${formatCount(x.storedRows)} of ${formatCount(x.totalAckedRows)} | ${x.machineCpuPercent.toFixed(0)} % | ${failed(x)} |`
   );
@@ -169,10 +173,11 @@ function ingestSection(r: BenchReport): string[] {
       '(WAL applied, so the spool\'s backlog and the rollups\' refresh count), less what the process uses idle ' +
       `(measured for 5 s before the loads: QuestDB ${r.idleCpuPercent?.questdb.toFixed(1) ?? '?'} %, collector ${r.idleCpuPercent?.collector.toFixed(1) ?? '?'} % of a core), ` +
       '÷ rows acknowledged in the window; in brackets the average in percent of one core, idle included. ' +
+      'The collector\'s main thread (its JavaScript, where a row is parsed, validated, checked and encoded) over the same time: the share it ran on a CPU, and the share it was ready to run but waited for one (Linux schedstat); the two near 100 % together mean that one thread, on cores it shares with QuestDB and the load generator, bounds the rate. ' +
       `"Backlog" = seconds after the load until QuestDB held every acknowledged row (polled every 100 ms). Machine = busy CPU of the whole machine during the window (${r.machine.cores * 100} % = all cores).`,
     '',
-    '| load | rows/s | rows/s per round | ratio to QuestDB alone | rows/s, slowest 5 s | collector CPU per row | QuestDB CPU per row (ratio to alone) | collector RSS peak | ack p50 / p99 | backlog after the load | acknowledged rows in QuestDB | machine | failed requests |',
-    '|---|---:|---|---:|---:|---:|---:|---:|---|---:|---|---:|---:|',
+    '| load | rows/s | rows/s per round | ratio to QuestDB alone | rows/s, slowest 5 s | collector CPU per row | collector main thread: on a CPU / waiting for one | QuestDB CPU per row (ratio to alone) | collector RSS peak | ack p50 / p99 | backlog after the load | acknowledged rows in QuestDB | machine | failed requests |',
+    '|---|---:|---|---:|---:|---:|---:|---:|---:|---|---:|---|---:|---:|',
   ];
   for (const { load, alone, collector, daemon } of r.ingest ?? []) {
     const label = `${load.clients} × ${formatCount(load.rows)}`;
