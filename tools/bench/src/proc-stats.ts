@@ -23,13 +23,16 @@ export function parseSchedstat(text: string): ThreadSchedule {
   return { runNs, waitNs };
 }
 
-/** The main thread's schedule (its tid is the pid), or undefined on a kernel without schedstats. */
+/** The main thread's schedule (its tid is the pid), or undefined on a kernel without schedstats (no such file). */
 function mainThreadSchedule(pid: number): ThreadSchedule | undefined {
+  let text: string;
   try {
-    return parseSchedstat(readFileSync(`/proc/${pid}/task/${pid}/schedstat`, 'utf8'));
-  } catch {
-    return undefined;
+    text = readFileSync(`/proc/${pid}/task/${pid}/schedstat`, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
   }
+  return parseSchedstat(text);
 }
 
 /** Clock ticks per second of /proc/<pid>/stat; 100 on every Linux this runs on (USER_HZ). */
