@@ -65,7 +65,7 @@ export class PipelineBodies implements BodyFactory {
     return (timestamp) => {
       out.reset();
       out.bytes(OPEN_ARRAY);
-      let iso = OPEN_ARRAY;
+      let iso = UNSET;
       for (let i = 0; i < this.rowsPerBody; i++) {
         if (i % SERIES.length === 0) iso = utf8(formatIsoMicros(timestamp + i / SERIES.length));
         if (i > 0) out.bytes(COMMA);
@@ -79,6 +79,8 @@ export class PipelineBodies implements BodyFactory {
   }
 }
 
+/** A per-round fragment before its first row sets it. */
+const UNSET = Buffer.alloc(0);
 const OPEN_ARRAY = utf8('[');
 const CLOSE_ARRAY = utf8(']');
 const COMMA = utf8(',');
@@ -155,7 +157,7 @@ export class DaemonBodies implements BodyFactory {
       out.reset();
       out.bytes(OPEN_ARRAY);
       // What every host's row of one round shares: the timestamp and the uptime (all started at once).
-      let head = OPEN_ARRAY;
+      let head = UNSET;
       let seconds = 0;
       for (let i = 0; i < this.rowsPerBody; i++) {
         const h = i % n;
@@ -212,7 +214,7 @@ export class IlpBodies implements BodyFactory {
     const out = new BodyBytes();
     return (timestamp) => {
       out.reset();
-      let stamp = this.end;
+      let stamp = UNSET;
       for (let i = 0; i < this.rowsPerBody; i++) {
         if (i % SERIES.length === 0) stamp = utf8(`${timestamp + i / SERIES.length}`);
         out.bytes(this.heads[i]);
