@@ -7,7 +7,7 @@ import { rowRangeIssues } from './row-ranges';
 import { formatIsoMicros } from './timestamp';
 import { toFieldIssues, validateRows } from './validate';
 import { DEFAULT_VALIDATION_OPTIONS, type ValidationOptions } from './validation-options';
-import { mergeExclusions } from './compiled-validator';
+import { lengthWithin, mergeExclusions, onlyPropertiesCheck, withFastChecks } from './compiled-validator';
 import { NAME_RULES, type Column } from './columns';
 
 
@@ -33,6 +33,8 @@ function valueFor(c: Column, name: string): fc.Arbitrary<unknown> {
         fc.string({ unit: 'binary', maxLength: 8 }),
         fc.string({ unit: 'grapheme', minLength: 250, maxLength: 260 }),
         fc.constantFrom('a\u200bb', '\ufeffx', 'x\ud800', 'x\ufffd', 'a\nb', '😀'.repeat(130)),
+        // Either side of the names' 255 and the texts' limits, in units and in code points.
+        fc.constantFrom(255, 256, 511, 512, 1_024, 1_025, 4_096, 4_097).chain((n) => fc.constantFrom('a'.repeat(n), `${'😀'.repeat(n - 1)}`, `${'a'.repeat(n - 2)}😀`, `${'a'.repeat(n - 1)}\ud800`)),
         odd,
       );
     case 'LONG':
@@ -242,5 +244,59 @@ describe('merged name patterns', () => {
       if ((compiled(row(host)) !== undefined) !== schema.safeParse(row(host)).success) differ.push(ch.codePointAt(0) ?? -1);
     }
     expect(differ).toEqual([]);
+  });
+});
+
+describe('fast checks', () => {
+  /** Code points as minLength/maxLength count them: a surrogate pair is one, a lone surrogate one. */
+  const codePoints = (s: string) => Array.from(s).length;
+
+  it('lengthWithin agrees with counting code points, around every bound, surrogates included', () => {
+    const pieces = ['a', '😀', '\ud800', '\udc00', 'é'];
+    const strings: string[] = [''];
+    // Every string of up to 5 pieces: lengths 0–10 units, 0–5 code points, pairs split or not.
+    for (let len = 1; len <= 5; len++) for (const prefix of strings.filter((s) => codePoints(s) === len - 1 || s.length === len - 1)) for (const p of pieces) strings.push(prefix + p);
+    const wrong: string[] = [];
+    for (const s of new Set(strings)) {
+      for (let min = 0; min <= 6; min++) for (let max = min; max <= 7; max++) {
+        const expected = codePoints(s) >= min && codePoints(s) <= max;
+        if (lengthWithin(s, min, max) !== expected) wrong.push(`${JSON.stringify(s)} [${min}, ${max}]`);
+      }
+    }
+    expect(wrong).toEqual([]);
+    expect(strings.length).toBeGreaterThan(1_000);
+  });
+
+  it('onlyPropertiesCheck refuses any key but the named ones, as for…in finds them', () => {
+    const only = onlyPropertiesCheck(['host', 'env']);
+    expect(only({})).toBe(true);
+    expect(only({ host: 'a', env: 'prod' })).toBe(true);
+    expect(only({ host: 'a', colour: 1 })).toBe(false);
+    for (const name of ['__proto__', 'constructor', 'toString', 'hasOwnProperty']) {
+      const o = { host: 'a' };
+      Object.defineProperty(o, name, { value: 1, enumerable: true });
+      expect(only(o)).toBe(false);
+    }
+    // Inherited enumerable keys count, as in ajv's `additionalProperties: false`.
+    expect(only(Object.create({ colour: 1 }))).toBe(false);
+    // A name is a literal of the generated code, never code.
+    expect(onlyPropertiesCheck(['a"; return true; "'])({ b: 1 })).toBe(false);
+  });
+
+  it('withFastChecks replaces only what it stands for', () => {
+    const schema = {
+      type: 'object',
+      properties: { host: { type: 'string', minLength: 1, maxLength: 255 }, note: { type: 'string', maxLength: 10 }, code: { type: 'string', minLength: 2 } },
+      required: ['host'],
+      additionalProperties: false,
+      anyOf: [{ type: 'object', properties: { a: {} }, patternProperties: { '^x': {} }, additionalProperties: false }],
+    };
+    expect(withFastChecks(schema)).toEqual({
+      type: 'object',
+      properties: { host: { type: 'string', twLength: [1, 255] }, note: { type: 'string', twLength: [0, 10] }, code: { type: 'string', twLength: [2, Number.MAX_SAFE_INTEGER] } },
+      required: ['host'],
+      twOnlyProperties: ['host', 'note', 'code'],
+      anyOf: [{ type: 'object', properties: { a: {} }, patternProperties: { '^x': {} }, additionalProperties: false }],
+    });
   });
 });
