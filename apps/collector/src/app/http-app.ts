@@ -26,10 +26,12 @@ export function createHttpApp(deps: HttpAppDeps): express.Express {
     });
     next();
   });
+  // Ingest first: Express tries every route of the routers before the one that matches, and ingest
+  // is nearly every request (no path of one router is also another's).
+  app.use(ilpRoutes(deps));
+  app.use(ingestRoutes(deps));
   app.use(opsRoutes(deps));
   app.use(statusRoutes(deps));
-  app.use(ingestRoutes(deps));
-  app.use(ilpRoutes(deps));
   app.use(notFound);
   app.use(errorHandler(deps.logger));
   return app;
