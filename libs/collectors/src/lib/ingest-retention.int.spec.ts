@@ -63,7 +63,7 @@ describe('the ingest path keeps no row alive while the spool syncs (real spool, 
 
   it.each(['daemon_metrics', 'pipeline_metrics'] as const)('JSON rows of %s', async (table) => {
     // Parsed from text, as the HTTP layer hands a body over.
-    await collectedWhileWaiting(50, () => recorder.ingest(table, JSON.parse(JSON.stringify(bodies[table]?.())), true));
+    await collectedWhileWaiting(50, () => recorder.ingest(table, JSON.parse(JSON.stringify(bodies[table]?.()))));
   });
 
   it('line protocol rows of two tables in one request', async () => {

@@ -45,13 +45,10 @@ export class RowRecorder implements RowOutput {
     return this.continuity.seed(rows);
   }
 
-  /**
-   * Validates untrusted rows (one or an array), all or nothing, then records them. `handedOver`:
-   * the caller holds `input` nowhere else (a body it just parsed), so valid rows are converted in place.
-   */
-  ingest<T extends TableName>(table: T, input: unknown, handedOver = false): Promise<number> {
+  /** Validates untrusted rows (one or an array), all or nothing, then records them. */
+  ingest<T extends TableName>(table: T, input: unknown): Promise<number> {
     try {
-      const rows = this.validate(table, input, handedOver);
+      const rows = this.validate(table, input);
       const count = rows.length;
       return this.storeValidated(table, rows, this.admitSeries(table, rows)).then(() => count);
     } catch (error) {
@@ -75,10 +72,10 @@ export class RowRecorder implements RowOutput {
     return this.latest.admit(table, items);
   }
 
-  /** Validates untrusted rows (one or an array), all or nothing, counting refusals; records nothing. `handedOver`: as for `ingest`. */
-  validate<T extends TableName>(table: T, input: unknown, handedOver = false): Row<T>[] {
+  /** Validates untrusted rows (one or an array), all or nothing, counting refusals; records nothing. */
+  validate<T extends TableName>(table: T, input: unknown): Row<T>[] {
     try {
-      return validateRows(table, input, this.validation, handedOver);
+      return validateRows(table, input, this.validation);
     } catch (error) {
       if (error instanceof ValidationError) this.metrics.rowsRejected.inc({ table }, Array.isArray(input) ? input.length : 1);
       throw error;

@@ -120,47 +120,40 @@ describe('compiled validation against zod (property tests)', () => {
   });
 });
 
-describe('validation in place (a body handed over)', () => {
-  /** validateRows with the items handed over: what it answers, and what became of the items. */
-  const inPlace = (table: TableName, items: Record<string, unknown>[]) => {
+describe('validated rows are new objects of one shape per table', () => {
+  /** validateRows: what it answers, and what became of the items. */
+  const validated = (table: TableName, items: Record<string, unknown>[]) => {
     try {
-      const rows = validateRows(table, items, options, true);
-      return { rows, same: rows.every((r, i) => r === items[i]) };
+      return { rows: validateRows(table, items, options) };
     } catch (e) {
       if (!(e instanceof ValidationError)) throw e;
       return { issues: e.issues };
     }
   };
 
-  it.each(TABLE_NAMES)('%s: same answer as with a copy; valid rows are the items converted, refused items are left as they came (property)', (table) => {
+  it.each(TABLE_NAMES)('%s: every valid row has every column in registry order, the items are never written (property)', (table) => {
+    const columns = tableDef(table).columnNames;
     fc.assert(
       fc.property(fc.array(fc.oneof(rowOf(table), nearValidRow(table), nearValidRow(table)), { minLength: 1, maxLength: 4 }), (items) => {
         const before = JSON.parse(JSON.stringify(items)) as Record<string, unknown>[];
-        let copied: unknown;
-        try {
-          copied = { rows: validateRows(table, before, options) };
-        } catch (e) {
-          copied = { issues: (e as ValidationError).issues };
-        }
-        const got = inPlace(table, items);
-        if ('rows' in got) {
-          expect(got.same).toBe(true);
-          expect({ rows: got.rows }).toEqual(copied);
-        } else {
-          expect(got).toEqual(copied);
-          // Each item the compiled validator refused is untouched, so zod worded its issues from what was sent.
-          const refused = new Set(got.issues.map((i) => i.row));
-          for (const row of refused) expect(items[row]).toEqual(before[row]);
+        const got = validated(table, items);
+        expect(items).toEqual(before);
+        if (!('rows' in got)) return;
+        for (const [i, row] of got.rows.entries()) {
+          expect(row).not.toBe(items[i]);
+          expect(Object.keys(row)).toEqual(columns);
+          // Nothing but the table's columns, and each as sent or as parsed (timestamps to µs).
+          for (const c of columns) if (typeof items[i][c] !== 'string' || tableDef(table).columns[c].type !== 'TIMESTAMP') expect((row as Record<string, unknown>)[c]).toBe(items[i][c]);
         }
       }),
       { numRuns: 300 },
     );
   });
 
-  it('a row refused by a cross-field rule after its timestamps were converted gets them back', () => {
+  it('a row refused by a cross-field rule after its timestamps were parsed is refused with its issue, the item as it came', () => {
     const item = { timestamp: formatIsoMicros((NOW - 1000) * 1000), strategy: 's', symbol: 'X', venue: 'v', env: 'prod', orders_placed: 1, orders_filled: 2 };
     const sent = { ...item };
-    expect(inPlace('trading_metrics', [item])).toEqual({ issues: [expect.objectContaining({ path: 'orders_filled' })] });
+    expect(validated('trading_metrics', [item])).toEqual({ issues: [expect.objectContaining({ path: 'orders_filled' })] });
     expect(item).toEqual(sent);
   });
 });

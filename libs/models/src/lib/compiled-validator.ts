@@ -6,11 +6,10 @@ import { timestampProblem, type TimestampLimits } from './timestamp-limits';
 import type { ValidationOptions } from './validation-options';
 
 /**
- * A validator compiled once: the parsed value, or undefined when it is not valid (`input` then
- * left as it came). `nowMs`: the clock, read once per batch. `inPlace`: the caller hands `input`
- * over (a body it just parsed), so a valid value is converted in place rather than copied.
+ * A validator compiled once: the parsed value (a new object; `input` is never written), or
+ * undefined when it is not valid. `nowMs`: the clock, read once per batch.
  */
-export type CompiledValidator = (input: unknown, nowMs?: number, inPlace?: boolean) => Record<string, unknown> | undefined;
+export type CompiledValidator = (input: unknown, nowMs?: number) => Record<string, unknown> | undefined;
 
 /** What JSON Schema cannot say about a value, checked by the functions zod runs too. */
 export interface CompileExtras {
@@ -18,6 +17,28 @@ export interface CompileExtras {
   timestamps: readonly { name: string; limits: TimestampLimits }[];
   /** Cross-field rules (zod's superRefine): `report` marks the value invalid. */
   rules?: (value: Record<string, unknown>, report: () => void) => void;
+  /**
+   * When given (a row's columns, in registry order): a valid value comes out as a new object with
+   * exactly these fields in this order (`undefined` where the input has none), never `input`
+   * converted. Why: parsed JSON objects take a hidden class per set of value types (a null here, a
+   * string there), and everything downstream that reads the rows (ILP encoding, counter
+   * continuity, the gauges, the inventory) went megamorphic on daemon_metrics rows: 0.8 µs per row
+   * more than on rows of one shape. Rebuilt, a table's rows have one shape (about 0.1 µs per row).
+   */
+  fields?: readonly string[];
+}
+
+/**
+ * The builder of rebuilt values: an object literal of `fields` (literal keys, so every value it
+ * makes has the same hidden class), each timestamp field from `ts` (by its index in `timestamps`).
+ * Field names come from the registry, never from input.
+ */
+function valueBuilder(fields: readonly string[], timestamps: readonly { name: string }[]): (value: Record<string, unknown>, ts: readonly unknown[]) => Record<string, unknown> {
+  const entries = fields.map((f) => {
+    const k = timestamps.findIndex((t) => t.name === f);
+    return `${JSON.stringify(f)}: ${k >= 0 ? `ts[${k}]` : `v[${JSON.stringify(f)}]`}`;
+  });
+  return new Function('v', 'ts', `return { ${entries.join(', ')} };`) as (value: Record<string, unknown>, ts: readonly unknown[]) => Record<string, unknown>;
 }
 
 
@@ -31,13 +52,13 @@ export interface CompileExtras {
 export function compileValidator(schema: z.ZodType, options: ValidationOptions, extras: CompileExtras): CompiledValidator {
   const json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any', target: 'draft-7' });
   const check = ajv.compile(withFastChecks(mergeExclusions(json)));
-  const { rules } = extras;
+  const { rules, fields } = extras;
   // The last answer per column: the rows of a batch mostly share their timestamps.
-  const timestamps = extras.timestamps.map((t) => ({ ...t, text: '', nowMs: Number.NaN, answer: '' as number | string, replaced: false }));
-  return (input, nowMs = options.now(), inPlace = false) => {
+  const timestamps: TimestampState[] = extras.timestamps.map((t) => ({ ...t, text: '', nowMs: Number.NaN, answer: '' }));
+  if (fields !== undefined) return rebuildingValidator(check, options, timestamps, valueBuilder(fields, timestamps), rules);
+  return (input, nowMs = options.now()) => {
     if (!check(input)) return undefined;
     const value = input as Record<string, unknown>;
-    // Every timestamp is answered before anything is written: a refused value stays as it came.
     for (const t of timestamps) {
       const v = value[t.name];
       if (typeof v !== 'string') continue;
@@ -48,16 +69,50 @@ export function compileValidator(schema: z.ZodType, options: ValidationOptions, 
       }
       if (typeof t.answer === 'string') return undefined;
     }
-    const out = inPlace ? value : { ...value };
-    for (const t of timestamps) {
-      t.replaced = typeof out[t.name] === 'string';
-      if (t.replaced) out[t.name] = t.answer;
-    }
+    const out = { ...value };
+    for (const t of timestamps) if (typeof out[t.name] === 'string') out[t.name] = t.answer;
     let ok = true;
     rules?.(out, () => (ok = false));
-    if (ok) return out;
-    if (inPlace) for (const t of timestamps) if (t.replaced) out[t.name] = t.text;
-    return undefined;
+    return ok ? out : undefined;
+  };
+}
+
+type TimestampState = { name: string; limits: TimestampLimits; text: string; nowMs: number; answer: number | string };
+
+/** `compileValidator` for values it rebuilds (CompileExtras.fields): the input is never written. */
+function rebuildingValidator(
+  check: (input: unknown) => boolean,
+  options: ValidationOptions,
+  timestamps: TimestampState[],
+  build: ReturnType<typeof valueBuilder>,
+  rules: CompileExtras['rules'],
+): CompiledValidator {
+  // The timestamp fields' output values of the value being built (reused: read by `build` only).
+  const ts: unknown[] = new Array(timestamps.length);
+  let ok = true;
+  const report = () => void (ok = false);
+  return (input, nowMs = options.now()) => {
+    if (!check(input)) return undefined;
+    const value = input as Record<string, unknown>;
+    for (let k = 0; k < timestamps.length; k++) {
+      const t = timestamps[k];
+      const v = value[t.name];
+      if (typeof v !== 'string') {
+        ts[k] = v;
+        continue;
+      }
+      if (v !== t.text || nowMs !== t.nowMs) {
+        t.answer = timestampProblem(v, t.limits, nowMs);
+        t.text = v;
+        t.nowMs = nowMs;
+      }
+      if (typeof t.answer === 'string') return undefined;
+      ts[k] = t.answer;
+    }
+    const out = build(value, ts);
+    ok = true;
+    rules?.(out, report);
+    return ok ? out : undefined;
   };
 }
 
@@ -164,6 +219,7 @@ export function compileRowValidator(spec: TableSpecLike, schema: z.ZodType, opti
       .filter((n) => spec.columns[n].type === 'TIMESTAMP')
       .map((n) => ({ name: n, limits: { options, retentionDays: n === 'timestamp' ? spec.retentionDays : undefined, table: spec.name } })),
     rules: spec.rules as CompileExtras['rules'],
+    fields: spec.columnNames,
   });
 }
 

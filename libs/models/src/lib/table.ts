@@ -29,7 +29,7 @@ export interface TableSpec<N extends string, C extends Columns> {
 }
 
 /** The compiled validator of a table's rows (see CompiledValidator). */
-export type CompiledRowValidator<C extends Columns> = (input: unknown, nowMs?: number, inPlace?: boolean) => RowOf<C> | undefined;
+export type CompiledRowValidator<C extends Columns> = (input: unknown, nowMs?: number) => RowOf<C> | undefined;
 
 export interface TableDef<N extends string = string, C extends Columns = Columns> extends TableSpec<N, C> {
   /** The row schema for the given options (strict: unknown fields are an error). */

@@ -23,16 +23,11 @@ function isMissing(input: unknown, key: PropertyKey): boolean {
 
 /**
  * Validates one row or an array of rows for a table, all or nothing: either every row is valid
- * and the parsed rows come back, or a ValidationError lists every bad field of every row.
- * `inPlace`: the caller hands `input` over (a body it just parsed and holds nowhere else): valid
- * rows are converted in place (timestamps to µs) instead of copied; invalid ones are left as they came.
+ * and the parsed rows come back, or a ValidationError lists every bad field of every row. `input`
+ * is never written. The rows are new objects of one shape per table: every column (`undefined`
+ * where none was sent), in registry order, timestamps in µs (see CompileExtras.fields for why).
  */
-export function validateRows<T extends TableName>(
-  table: T,
-  input: unknown,
-  options: ValidationOptions = DEFAULT_VALIDATION_OPTIONS,
-  inPlace = false,
-): Row<T>[] {
+export function validateRows<T extends TableName>(table: T, input: unknown, options: ValidationOptions = DEFAULT_VALIDATION_OPTIONS): Row<T>[] {
   const items = Array.isArray(input) ? input : [input];
   if (items.length === 0) {
     throw new ValidationError(table, [{ row: 0, path: '', message: 'at least one row is required' }]);
@@ -44,7 +39,7 @@ export function validateRows<T extends TableName>(
   const issues: FieldIssue[] = [];
   items.forEach((item, i) => {
     // The compiled validator accepts valid rows fast; zod, the definition, words the issues.
-    const fast = compiled(item, nowMs, inPlace);
+    const fast = compiled(item, nowMs);
     if (fast) {
       rows.push(fast as Row<T>);
       return;

@@ -48,10 +48,10 @@ export class IngestService {
     private readonly apiCalls: ApiCallCollector,
   ) {}
 
-  /** `body`: parsed JSON handed over (valid rows are converted in place). */
+  /** `body`: parsed JSON (one row or an array). */
   metrics(kind: MetricRoute, body: unknown): Promise<number> {
     this.checkRows(body);
-    return this.recorder.ingest(METRIC_ROUTES[kind], body, true);
+    return this.recorder.ingest(METRIC_ROUTES[kind], body);
   }
 
   fetchEvents(body: unknown): number {
@@ -99,7 +99,7 @@ export class IngestService {
     const valid: IlpValidBatch[] = [];
     for (const batch of batches) {
       try {
-        valid.push({ table: batch.table, rows: this.recorder.validate(batch.table, batch.rows, true), lines: batch.lines });
+        valid.push({ table: batch.table, rows: this.recorder.validate(batch.table, batch.rows), lines: batch.lines });
       } catch (error) {
         if (!(error instanceof ValidationError)) throw error;
         issues.push(...lineIssues(error, batch.table, batch.lines));
