@@ -116,7 +116,9 @@ export class RowRecorder implements RowOutput {
    * concurrent batches run in parallel (no queue); a batch the sink refuses is rolled back.
    */
   private takeDaemon(rows: readonly DaemonMetricsRow[], reported: boolean, admitted?: AdmittedSeries): Promise<void> {
-    const { issues, admission } = this.continuity.admit(rows);
+    // A series limits' handle stands for all of daemon_metrics' SYMBOL columns, host and env among
+    // them: one (host, env) per handle, as continuity requires.
+    const { issues, admission } = this.continuity.admit(rows, admitted?.rows === rows ? admitted.series : undefined);
     if (issues.length > 0) {
       this.metrics.rowsRejected.inc({ table: 'daemon_metrics' }, rows.length);
       throw new ValidationError('daemon_metrics', issues);

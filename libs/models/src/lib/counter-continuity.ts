@@ -138,6 +138,8 @@ interface Changes {
 export class CounterContinuity {
   /** host → env → series: two lookups, no key string per row. */
   private readonly series = new Map<string, Map<string, Series>>();
+  /** The same series by the caller's handle for its (host, env), where it gave one (see `admit`). */
+  private readonly byHandle = new WeakMap<object, Series>();
   /** Admission ids, so a rollback removes exactly the samples it put in. */
   private nextId = 1;
   /** The sample being admitted, as the history holds it (reused: no allocation per row). */
@@ -172,6 +174,14 @@ export class CounterContinuity {
     return seeded;
   }
 
+  private seriesOf(host: string, env: string): Series {
+    let byEnv = this.series.get(host);
+    if (!byEnv) this.series.set(host, (byEnv = new Map()));
+    let series = byEnv.get(env);
+    if (!series) byEnv.set(env, (series = new Series()));
+    return series;
+  }
+
   /** `row`'s figures into `current`, under admission `id`. */
   private load(row: Record<string, unknown>, id: number): Float64Array {
     const v = this.current;
@@ -184,17 +194,22 @@ export class CounterContinuity {
   /**
    * Checks rows (in order; each against the history and the batch's earlier rows) and, when all
    * pass, remembers them: returns the issues, empty with an Admission to roll back otherwise.
+   * `handles[i]`, where given, is an object the caller keeps for row i's (host, env) and for no
+   * other (the series limits' handle): its series is then found by identity, without comparing
+   * the host and env strings (about 40 % of this check).
    */
-  admit(rows: readonly DaemonMetricsRow[]): { issues: FieldIssue[]; admission: Admission } {
+  admit(rows: readonly DaemonMetricsRow[], handles?: readonly (object | undefined)[]): { issues: FieldIssue[]; admission: Admission } {
     const issues: FieldIssue[] = [];
     const changes: Changes = { series: [], timestamps: [], replaced: [] };
     const id = this.nextId++;
     for (let i = 0; i < rows.length; i++) {
       const row = rows[i];
-      let byEnv = this.series.get(row.host);
-      if (!byEnv) this.series.set(row.host, (byEnv = new Map()));
-      let series = byEnv.get(row.env);
-      if (!series) byEnv.set(row.env, (series = new Series()));
+      const handle = handles?.[i];
+      let series = handle === undefined ? undefined : this.byHandle.get(handle);
+      if (series === undefined) {
+        series = this.seriesOf(row.host, row.env);
+        if (handle !== undefined) this.byHandle.set(handle, series);
+      }
       const current = this.load(row as unknown as Record<string, unknown>, id);
       const at = series.lowerBound(row.timestamp);
       const replaces = at < series.length && series.timestamp(at) === row.timestamp;
