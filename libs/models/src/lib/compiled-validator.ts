@@ -41,7 +41,6 @@ function valueBuilder(fields: readonly string[], timestamps: readonly { name: st
   return new Function('v', 'ts', `return { ${entries.join(', ')} };`) as (value: Record<string, unknown>, ts: readonly unknown[]) => Record<string, unknown>;
 }
 
-
 /**
  * Compiles a zod schema's validation once: ajv code generated from the JSON Schema that zod emits
  * (types, ranges, patterns, enums, required and unknown fields, unions), then what JSON Schema
