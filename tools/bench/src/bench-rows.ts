@@ -80,7 +80,7 @@ export class PipelineBodies implements BodyFactory {
 }
 
 /** A per-round fragment before its first row sets it. */
-const UNSET = Buffer.alloc(0);
+const UNSET: Buffer = Buffer.alloc(0);
 const OPEN_ARRAY = utf8('[');
 const CLOSE_ARRAY = utf8(']');
 const COMMA = utf8(',');
