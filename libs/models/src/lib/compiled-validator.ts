@@ -54,38 +54,7 @@ export function compileValidator(schema: z.ZodType, options: ValidationOptions, 
   const { rules, fields } = extras;
   // The last answer per column: the rows of a batch mostly share their timestamps.
   const timestamps: TimestampState[] = extras.timestamps.map((t) => ({ ...t, text: '', nowMs: Number.NaN, answer: '' }));
-  if (fields !== undefined) return rebuildingValidator(check, options, timestamps, valueBuilder(fields, timestamps), rules);
-  return (input, nowMs = options.now()) => {
-    if (!check(input)) return undefined;
-    const value = input as Record<string, unknown>;
-    for (const t of timestamps) {
-      const v = value[t.name];
-      if (typeof v !== 'string') continue;
-      if (v !== t.text || nowMs !== t.nowMs) {
-        t.answer = timestampProblem(v, t.limits, nowMs);
-        t.text = v;
-        t.nowMs = nowMs;
-      }
-      if (typeof t.answer === 'string') return undefined;
-    }
-    const out = { ...value };
-    for (const t of timestamps) if (typeof out[t.name] === 'string') out[t.name] = t.answer;
-    let ok = true;
-    rules?.(out, () => (ok = false));
-    return ok ? out : undefined;
-  };
-}
-
-type TimestampState = { name: string; limits: TimestampLimits; text: string; nowMs: number; answer: number | string };
-
-/** `compileValidator` for values it rebuilds (CompileExtras.fields): the input is never written. */
-function rebuildingValidator(
-  check: (input: unknown) => boolean,
-  options: ValidationOptions,
-  timestamps: TimestampState[],
-  build: ReturnType<typeof valueBuilder>,
-  rules: CompileExtras['rules'],
-): CompiledValidator {
+  const build = fields !== undefined ? valueBuilder(fields, timestamps) : copyWithTimestamps(timestamps);
   // The timestamp fields' output values of the value being built (reused: read by `build` only).
   const ts: unknown[] = new Array(timestamps.length);
   let ok = true;
@@ -93,25 +62,45 @@ function rebuildingValidator(
   return (input, nowMs = options.now()) => {
     if (!check(input)) return undefined;
     const value = input as Record<string, unknown>;
-    for (let k = 0; k < timestamps.length; k++) {
-      const t = timestamps[k];
-      const v = value[t.name];
-      if (typeof v !== 'string') {
-        ts[k] = v;
-        continue;
-      }
-      if (v !== t.text || nowMs !== t.nowMs) {
-        t.answer = timestampProblem(v, t.limits, nowMs);
-        t.text = v;
-        t.nowMs = nowMs;
-      }
-      if (typeof t.answer === 'string') return undefined;
-      ts[k] = t.answer;
-    }
+    if (!parseTimestamps(value, timestamps, nowMs, ts)) return undefined;
     const out = build(value, ts);
     ok = true;
     rules?.(out, report);
     return ok ? out : undefined;
+  };
+}
+
+type TimestampState = { name: string; limits: TimestampLimits; text: string; nowMs: number; answer: number | string };
+
+/**
+ * Each timestamp field's output value into `ts` (parsed µs for ISO text, anything else as it is);
+ * false when one is refused. Every one is answered before anything is built.
+ */
+function parseTimestamps(value: Record<string, unknown>, timestamps: TimestampState[], nowMs: number, ts: unknown[]): boolean {
+  for (let k = 0; k < timestamps.length; k++) {
+    const t = timestamps[k];
+    const v = value[t.name];
+    if (typeof v !== 'string') {
+      ts[k] = v;
+      continue;
+    }
+    if (v !== t.text || nowMs !== t.nowMs) {
+      t.answer = timestampProblem(v, t.limits, nowMs);
+      t.text = v;
+      t.nowMs = nowMs;
+    }
+    if (typeof t.answer === 'string') return false;
+    ts[k] = t.answer;
+  }
+  return true;
+}
+
+/** Without `fields` (event unions: their fields differ by variant): a copy of the value, its ISO timestamps parsed. */
+function copyWithTimestamps(timestamps: readonly { name: string }[]): (value: Record<string, unknown>, ts: readonly unknown[]) => Record<string, unknown> {
+  return (value, ts) => {
+    const out = { ...value };
+    for (let k = 0; k < timestamps.length; k++) if (typeof value[timestamps[k].name] === 'string') out[timestamps[k].name] = ts[k];
+    return out;
   };
 }
 
