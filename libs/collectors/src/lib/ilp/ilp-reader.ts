@@ -84,12 +84,14 @@ function symbolValue(table: TableInfo, value: string): string {
   let held = table.symbols.get(value);
   if (held === undefined) {
     if (table.symbols.size >= MAX_SYMBOL_VALUES) table.symbols.clear();
-    // A copy of its own, not a view of the body (exact: lone surrogates survive JSON text).
-    held = JSON.parse(JSON.stringify(value)) as string;
+    held = ownCopy(value);
     table.symbols.set(held, held);
   }
   return held;
 }
+
+/** A copy of its own, not a view of the body (exact: lone surrogates survive JSON text). */
+const ownCopy = (text: string) => JSON.parse(JSON.stringify(text)) as string;
 
 const charCodes = (text: string) => Array.from(text, (_, i) => text.charCodeAt(i));
 
@@ -100,12 +102,34 @@ function matchesAt(body: string, p: number, codes: readonly number[]): boolean {
   return true;
 }
 
-const tableInfos = new WeakMap<IlpTables, Map<string, TableInfo>>();
+/**
+ * A line's table and tags as read before: the text before its first space (table name and tags)
+ * mostly repeats from request to request (one per series), so it is looked up whole instead of
+ * read a character at a time (matching every name, slicing and interning every value), which was
+ * about half of reading a plain line.
+ */
+interface TagSection {
+  table: TableInfo;
+  /** The tags' columns and values, in line order. */
+  columns: readonly ColumnInfo[];
+  values: readonly string[];
+}
 
-function tablesInfo(tables: IlpTables): Map<string, TableInfo> {
-  let infos = tableInfos.get(tables);
-  if (!infos) {
-    infos = new Map();
+/** Tag sections remembered at most; the cache starts over when full (bounded like `symbols`). */
+const MAX_TAG_SECTIONS = 65_536;
+
+interface TablesInfo {
+  tables: Map<string, TableInfo>;
+  /** Tag sections of plain lines read before, by their text (a copy, never a view of a body). */
+  sections: Map<string, TagSection>;
+}
+
+const tableInfos = new WeakMap<IlpTables, TablesInfo>();
+
+function tablesInfo(tables: IlpTables): TablesInfo {
+  let info = tableInfos.get(tables);
+  if (!info) {
+    const infos = new Map<string, TableInfo>();
     for (const name of tables) {
       const columns = Object.entries(TABLES[name].columns as Record<string, { type: QuestDbType }>)
         .filter(([column]) => column !== 'timestamp')
@@ -118,9 +142,10 @@ function tablesInfo(tables: IlpTables): Map<string, TableInfo> {
         factories: new Map(),
       });
     }
-    tableInfos.set(tables, infos);
+    info = { tables: infos, sections: new Map() };
+    tableInfos.set(tables, info);
   }
-  return infos;
+  return info;
 }
 
 const SPACE = 32;
@@ -153,7 +178,8 @@ const SLOW = Symbol('slow line');
  * theirs word for word. `nowMicros` stands in for a missing timestamp, as in `ilpToRows`.
  */
 export function readIlp(body: string | readonly string[], precision: IlpPrecision, tables: IlpTables, nowMicros: () => number): IlpRead {
-  const reader = new IlpReader(precision, tablesInfo(tables), tables, nowMicros);
+  const info = tablesInfo(tables);
+  const reader = new IlpReader(precision, info.tables, info.sections, tables, nowMicros);
   // A body in pieces (`decodeLinePieces`): each piece ends with a line; line numbers run on.
   for (const piece of typeof body === 'string' ? [body] : body) reader.read(piece);
   return reader.result();
@@ -180,6 +206,7 @@ class IlpReader {
   constructor(
     private readonly precision: IlpPrecision,
     private readonly infos: Map<string, TableInfo>,
+    private readonly sections: Map<string, TagSection>,
     private readonly tables: IlpTables,
     private readonly nowMicros: () => number,
   ) {
@@ -263,8 +290,12 @@ class IlpReader {
 
   /** The row of a plain line in [start, stop), or SLOW thrown / undefined when it is not one. */
   private plainRow(start: number, stop: number): Record<string, unknown> | undefined {
-    const { body } = this;
-    const table = this.tableAt(start, stop);
+    const { body, values } = this;
+    const space = body.indexOf(' ', start);
+    // The tag section (table name and tags) as one string, read before or not.
+    const text = space >= 0 && space < stop ? body.slice(start, space) : undefined;
+    const known = text === undefined ? undefined : this.sections.get(text);
+    const table = known !== undefined ? known.table : this.tableAt(start, stop);
     if (table === undefined) return undefined;
     const { seen, expected } = table;
     if (table.stamp === 0x7fffffff) {
@@ -272,23 +303,37 @@ class IlpReader {
       table.stamp = 0;
     }
     const stamp = ++table.stamp;
-    const { values } = this;
-    let p = start + table.name.length;
+    let p: number;
     let k = 0;
-    let tags = 0;
-    while (p < stop && body.charCodeAt(p) === COMMA) {
-      const column = this.columnAt(table, p + 1, stop, k);
-      if (column.type !== 'SYMBOL' || seen[column.index] === stamp) return undefined;
-      seen[column.index] = stamp;
-      if (expected[k] !== column) table.shapeLength = -1;
-      expected[k] = column;
-      const from = p + 2 + column.name.length;
-      p = tokenEnd(body, from, stop);
-      if (p === from) return undefined;
-      values[k++] = symbolValue(table, body.slice(from, p));
-      tags++;
+    if (known !== undefined) {
+      this.lastTable = table;
+      const { columns } = known;
+      for (; k < columns.length; k++) {
+        const column = columns[k];
+        seen[column.index] = stamp;
+        if (expected[k] !== column) table.shapeLength = -1;
+        expected[k] = column;
+        values[k] = known.values[k];
+      }
+      p = space;
+    } else {
+      p = start + table.name.length;
+      while (p < stop && body.charCodeAt(p) === COMMA) {
+        const column = this.columnAt(table, p + 1, stop, k);
+        if (column.type !== 'SYMBOL' || seen[column.index] === stamp) return undefined;
+        seen[column.index] = stamp;
+        if (expected[k] !== column) table.shapeLength = -1;
+        expected[k] = column;
+        const from = p + 2 + column.name.length;
+        p = tokenEnd(body, from, stop);
+        if (p === from) return undefined;
+        values[k++] = symbolValue(table, body.slice(from, p));
+      }
+      if (p < stop && body.charCodeAt(p) !== SPACE) return undefined;
+      // A tag section read in full: the same text is the same table and tags on any line.
+      if (text !== undefined && p === space) this.remember(text, table, k);
     }
-    if (p < stop && body.charCodeAt(p) !== SPACE) return undefined;
+    const tags = k;
     while (p < stop && body.charCodeAt(p) === SPACE) p++;
     if (p < stop) {
       // A number right after the tags (a line without fields) is no column name: the reference parser reads it.
@@ -325,6 +370,12 @@ class IlpReader {
     const row: Record<string, unknown> = { timestamp: this.lastIso };
     for (let i = 0; i < k; i++) row[(expected[i] as ColumnInfo).name] = values[i];
     return row;
+  }
+
+  /** Remembers a tag section just read (its `k` tags are the first of `expected` and `values`). */
+  private remember(text: string, table: TableInfo, k: number): void {
+    if (this.sections.size >= MAX_TAG_SECTIONS) this.sections.clear();
+    this.sections.set(ownCopy(text), { table, columns: table.expected.slice(0, k) as ColumnInfo[], values: this.values.slice(0, k) as string[] });
   }
 
   /** The table whose name starts the line (ends at a comma or space), if it is one line protocol writes. */
