@@ -18,7 +18,7 @@ describe('createSink', () => {
     const config = loadConfig({ QUESTDB_URL: 'http://127.0.0.1:9', COLLECTOR_SPOOL_DIR: dir });
     const handle = await createSink(config, new CollectorMetrics({ defaultMetrics: false }), pino({ level: 'silent' }));
     try {
-      const rows = [{ timestamp: 1, exchange: 'okx', host: 'h', env: 'prod', connected: true }];
+      const rows = [{ timestamp: 1, exchange: 'okx', host: 'h', env: 'prod' as const, connected: true }];
       const prefixes = [Buffer.from('exchange_status,exchange=okx,host=h,env=prod')];
       await handle.sink.append('exchange_status', rows, prefixes);
       expect(append).toHaveBeenCalledWith('exchange_status', rows, prefixes);

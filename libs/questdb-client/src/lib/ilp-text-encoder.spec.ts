@@ -53,7 +53,7 @@ function rowsOf(table: TableName, maxLength = 12) {
     const type = def.columns[name].type;
     if (name === 'timestamp') model[name] = fc.maxSafeNat();
     else if (type === 'SYMBOL') model[name] = VALUES.SYMBOL;
-    else model[name] = fc.option(VALUES[type], { nil: null });
+    else model[name] = fc.option<unknown, null>(VALUES[type], { nil: null });
     if (name === 'timestamp' || type === 'SYMBOL') required.push(name);
   }
   // Runs of one timestamp, as batches have them (the encoder copies a repeated timestamp's digits).

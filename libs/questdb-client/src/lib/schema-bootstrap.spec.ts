@@ -5,7 +5,7 @@ import { viewDifferences } from './schema-bootstrap';
 describe('viewDifferences (fake metadata)', () => {
   const def = rollupDef('trading_metrics_1m');
   const meta = { table_name: def.name, designatedTimestamp: 'timestamp', partitionBy: 'DAY', walEnabled: true, dedup: false, ttlValue: 365, ttlUnit: 'DAY', matView: true };
-  const view = { view_name: def.name, base_table_name: 'trading_metrics', view_status: 'valid', invalidation_reason: null };
+  const view = { view_name: def.name, base_table_name: 'trading_metrics', refresh_type: 'manual', view_status: 'valid', invalidation_reason: null };
   const columns = def.columnNames.map((column) => ({ column, type: (def.types as Record<string, string>)[column], symbolCapacity: 0, designated: column === 'timestamp', upsertKey: false }));
 
   it('finds nothing when the view matches', () => {
