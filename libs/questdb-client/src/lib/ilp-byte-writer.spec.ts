@@ -12,6 +12,9 @@ const written = (write: (b: Buffer, p: number) => number, size: number) => {
 describe('ILP byte writers', () => {
   it('writes integers as String() does, across the part boundaries and signs', () => {
     const values = [0, -0, 7, -7, 9, 10, 999_999_999, 1_000_000_000, 1_000_000_001, -1_000_000_000, 1_764_000_000_123_456, Number.MAX_SAFE_INTEGER, -Number.MAX_SAFE_INTEGER, 2 ** 53, 2 ** 62, -(2 ** 62), 2 ** 63 - 1024];
+    // Every digit count of the small path (below 1e9) at its edges, and every value below 10,000.
+    for (let k = 0; k <= 10; k++) values.push(10 ** k - 1, 10 ** k, 10 ** k + 1, -(10 ** k));
+    for (let v = 0; v < 10_000; v++) values.push(v);
     for (let i = 0; i < 2_000; i++) values.push(Math.floor((Math.random() - 0.5) * 2 * 10 ** Math.floor(Math.random() * 16)));
     for (const v of values) expect(written((b, p) => writeInt(b, p, v), INT_BYTES_AT_MOST)).toBe(String(v));
   });

@@ -99,6 +99,12 @@ export const INT_BYTES_AT_MOST = 20;
 
 /** An integer (checked by the caller to be below 2^63 in magnitude) in decimal digits, as String() writes it. */
 export function writeInt(b: Buffer, p: number, v: number): number {
+  // Most figures are small and not negative: a body small enough for V8 to inline into the encoder.
+  return v >= 0 && v < BILLION ? smallDigits(b, p, v) : writeLargeInt(b, p, v);
+}
+
+/** `writeInt` for negative integers and those of 1e9 or more. */
+function writeLargeInt(b: Buffer, p: number, v: number): number {
   if (!(v >= -MAX_SAFE && v <= MAX_SAFE)) return writeAscii(b, p, String(v)); // plain digits below 1e21
   if (v < 0) {
     b[p++] = 0x2d;
