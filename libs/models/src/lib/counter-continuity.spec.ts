@@ -101,18 +101,19 @@ describe('CounterContinuity (neighbours in time order)', () => {
     );
   });
 
-  it('property: with handles for (host, env), the same answers as without, batch after batch', () => {
+  it('property: with handles for (host, env), the same answers as without, batch after batch, even when two checks share the handles', () => {
     const sample = fc.record({ h: fc.integer({ min: 0, max: 2 }), t: fc.integer({ min: 0, max: 20 }), fetch: fc.integer({ min: 0, max: 20 }), uptime: fc.integer({ min: 0, max: 20 }) });
     fc.assert(
-      fc.property(fc.array(fc.array(sample, { minLength: 1, maxLength: 4 }), { minLength: 1, maxLength: 20 }), fc.array(fc.boolean()), (batches, dropHandle) => {
-        const plain = new CounterContinuity();
-        const handled = new CounterContinuity();
+      fc.property(fc.array(fc.array(sample, { minLength: 1, maxLength: 4 }), { minLength: 1, maxLength: 20 }), fc.array(fc.boolean()), fc.array(fc.boolean()), (batches, dropHandle, toOther) => {
+        const plain = [new CounterContinuity(), new CounterContinuity()];
+        const handled = [new CounterContinuity(), new CounterContinuity()];
         // One handle per host, as the series limits keep one per series; some rows come without one (a series not yet held).
         const handles = [{}, {}, {}];
         batches.forEach((batch, k) => {
+          const c = toOther[k] ? 1 : 0;
           const rows = batch.map((b) => row(b.t, b.fetch, b.uptime, `h${b.h}`));
-          const expected = plain.admit(rows).issues;
-          const got = handled.admit(rows, batch.map((b, i) => (dropHandle[k + i] ? undefined : handles[b.h]))).issues;
+          const expected = plain[c].admit(rows).issues;
+          const got = handled[c].admit(rows, batch.map((b, i) => (dropHandle[k + i] ? undefined : handles[b.h]))).issues;
           expect(got).toEqual(expected);
         });
       }),

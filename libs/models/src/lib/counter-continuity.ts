@@ -12,6 +12,14 @@ const TS = 1;
 const UPTIME = 2;
 const FIELDS = 3 + COUNTERS.length;
 
+/**
+ * An object the caller keeps for one (host, env) series and for no other, that can hold this
+ * check's state for it (see `CounterContinuity.admit`).
+ */
+export interface ContinuityHandle {
+  continuity?: unknown;
+}
+
 /** Rows admitted by `CounterContinuity.admit`; `rollback` forgets them when they could not be stored. */
 export interface Admission {
   rollback(): void;
@@ -38,6 +46,9 @@ const loadFigures = new Function(
 class Series {
   data = new Float64Array(8 * FIELDS);
   length = 0;
+
+  /** `owner`: the check this series belongs to (a handle may have met another's). */
+  constructor(readonly owner: CounterContinuity) {}
 
   timestamp(i: number): number {
     return this.data[i * FIELDS + TS];
@@ -138,8 +149,6 @@ interface Changes {
 export class CounterContinuity {
   /** host → env → series: two lookups, no key string per row. */
   private readonly series = new Map<string, Map<string, Series>>();
-  /** The same series by the caller's handle for its (host, env), where it gave one (see `admit`). */
-  private readonly byHandle = new WeakMap<object, Series>();
   /** Admission ids, so a rollback removes exactly the samples it put in. */
   private nextId = 1;
   /** The sample being admitted, as the history holds it (reused: no allocation per row). */
@@ -166,7 +175,7 @@ export class CounterContinuity {
       let byEnv = this.series.get(r['host']);
       if (!byEnv) this.series.set(r['host'], (byEnv = new Map()));
       if (byEnv.has(r['env'])) continue;
-      const series = new Series();
+      const series = new Series(this);
       series.put(0, this.load({ ...r, timestamp }, 0), true);
       byEnv.set(r['env'], series);
       seeded++;
@@ -178,7 +187,7 @@ export class CounterContinuity {
     let byEnv = this.series.get(host);
     if (!byEnv) this.series.set(host, (byEnv = new Map()));
     let series = byEnv.get(env);
-    if (!series) byEnv.set(env, (series = new Series()));
+    if (!series) byEnv.set(env, (series = new Series(this)));
     return series;
   }
 
@@ -194,21 +203,23 @@ export class CounterContinuity {
   /**
    * Checks rows (in order; each against the history and the batch's earlier rows) and, when all
    * pass, remembers them: returns the issues, empty with an Admission to roll back otherwise.
-   * `handles[i]`, where given, is an object the caller keeps for row i's (host, env) and for no
-   * other (the series limits' handle): its series is then found by identity, without comparing
-   * the host and env strings (about 40 % of this check).
+   * `handles[i]`, where given, is row i's (host, env) handle (the series limits' one): the series
+   * is then kept in it and read from it, without comparing the host and env strings (about 40 %
+   * of this check) or a WeakMap lookup by identity (about 30 % of what was left).
    */
-  admit(rows: readonly DaemonMetricsRow[], handles?: readonly (object | undefined)[]): { issues: FieldIssue[]; admission: Admission } {
+  admit(rows: readonly DaemonMetricsRow[], handles?: readonly (ContinuityHandle | undefined)[]): { issues: FieldIssue[]; admission: Admission } {
     const issues: FieldIssue[] = [];
     const changes: Changes = { series: [], timestamps: [], replaced: [] };
     const id = this.nextId++;
     for (let i = 0; i < rows.length; i++) {
       const row = rows[i];
       const handle = handles?.[i];
-      let series = handle === undefined ? undefined : this.byHandle.get(handle);
-      if (series === undefined) {
+      const kept = handle?.continuity;
+      let series: Series;
+      if (kept instanceof Series && kept.owner === this) series = kept;
+      else {
         series = this.seriesOf(row.host, row.env);
-        if (handle !== undefined) this.byHandle.set(handle, series);
+        if (handle !== undefined) handle.continuity = series;
       }
       const current = this.load(row as unknown as Record<string, unknown>, id);
       const at = series.lowerBound(row.timestamp);

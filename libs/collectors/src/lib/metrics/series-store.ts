@@ -13,6 +13,8 @@ export interface HeldSeries {
   forgotten: boolean;
   /** The series' ILP line prefix, once encoded (see `SeriesLinePrefixes`). */
   linePrefix?: Uint8Array;
+  /** Counter continuity's state for the series (daemon_metrics; see `ContinuityHandle`). */
+  continuity?: unknown;
 }
 
 /**
@@ -76,7 +78,8 @@ export class SeriesStore {
   add(row: AnyRow, seenAt: number): HeldSeries {
     const { columns } = this;
     const values = columns.map((c) => row[c]);
-    const series: HeldSeries = { row, seenAt, values, forgotten: false };
+    // Every field from the start: one hidden class for every series.
+    const series: HeldSeries = { row, seenAt, values, forgotten: false, linePrefix: undefined, continuity: undefined };
     let level = this.root;
     for (let i = 0; i < values.length - 1; i++) {
       let next = level.get(values[i]) as Map<unknown, unknown> | undefined;
