@@ -286,6 +286,16 @@ describe('readIlp', () => {
     ]);
   });
 
+  it('reads tag sections that follow each other in a new order, or go unfollowed, as the reference does', () => {
+    const line = (tags: string, fields = 'records_count=1i') => `pipeline_metrics,${tags} ${fields} 1700000000000000\n`;
+    const [a, b, c] = ['exchange=okx,host=a,env=prod', 'exchange=okx,host=b,env=prod', 'exchange=okx,host=b,env=dev'];
+    // b after a, then c after a (its section differs from the one that followed a), then b after a again,
+    // then a line without a space after a, and one whose tags repeat a column.
+    const bodies = [line(a) + line(b), line(a) + line(c), line(a) + line(b), line(a) + 'pipeline_metrics,host=x\n' + line(b), line(a) + line('host=b,host=c') + line(b)];
+    for (const text of [...bodies, ...bodies]) expectSameAsReference(text, 'u');
+    expect(readIlp(line(a) + line(c) + line(b), 'u', TABLES, now).batches[0].rows.map((r) => [r['host'], r['env']])).toEqual([['a', 'prod'], ['b', 'dev'], ['b', 'prod']]);
+  });
+
   it('scans an unclosed quote only to the end of its line', () => {
     // Each line's search stops at its newline: a body of many such lines stays linear.
     const text = 'pipeline_metrics,host=h latency_ms="\n'.repeat(20_000);

@@ -109,10 +109,14 @@ function matchesAt(body: string, p: number, codes: readonly number[]): boolean {
  * about half of reading a plain line.
  */
 interface TagSection {
+  /** The section's text (a copy, never a view of a body). */
+  text: string;
   table: TableInfo;
   /** The tags' columns and values, in line order. */
   columns: readonly ColumnInfo[];
   values: readonly string[];
+  /** The section of the line that followed this one's the last time it was read. */
+  next: TagSection | undefined;
 }
 
 /** Tag sections remembered at most; the cache starts over when full (bounded like `symbols`). */
@@ -191,6 +195,8 @@ class IlpReader {
   private count = 0;
   private slow = 0;
   private lastTable: TableInfo | undefined;
+  /** The tag section of the previous line, when it was a plain line's. */
+  private lastSection: TagSection | undefined;
   private lastIsoMicros = Number.NaN;
   private lastIso = '';
   /** Microseconds per unit of the line's timestamp; 0 for nanoseconds (divided instead). */
@@ -291,10 +297,18 @@ class IlpReader {
   /** The row of a plain line in [start, stop), or SLOW thrown / undefined when it is not one. */
   private plainRow(start: number, stop: number): Record<string, unknown> | undefined {
     const { body, values } = this;
+    const previous = this.lastSection;
+    this.lastSection = undefined;
     const space = body.indexOf(' ', start);
-    // The tag section (table name and tags) as one string, read before or not.
+    // The tag section (table name and tags) as one string, read before or not: most likely the one
+    // that followed the previous line's the last time (series come in the same order request after
+    // request), compared whole (a string comparison is about a quarter of a Map lookup).
     const text = space >= 0 && space < stop ? body.slice(start, space) : undefined;
-    const known = text === undefined ? undefined : this.sections.get(text);
+    let known = text === undefined ? undefined : previous?.next;
+    if (text !== undefined && (known === undefined || known.text !== text)) {
+      known = this.sections.get(text);
+      if (known !== undefined && previous !== undefined) previous.next = known;
+    }
     const table = known !== undefined ? known.table : this.tableAt(start, stop);
     if (table === undefined) return undefined;
     const { seen, expected } = table;
@@ -316,6 +330,7 @@ class IlpReader {
         values[k] = known.values[k];
       }
       p = space;
+      this.lastSection = known;
     } else {
       p = start + table.name.length;
       while (p < stop && body.charCodeAt(p) === COMMA) {
@@ -331,7 +346,7 @@ class IlpReader {
       }
       if (p < stop && body.charCodeAt(p) !== SPACE) return undefined;
       // A tag section read in full: the same text is the same table and tags on any line.
-      if (text !== undefined && p === space) this.remember(text, table, k);
+      if (text !== undefined && p === space) this.lastSection = this.remember(text, table, k, previous);
     }
     const tags = k;
     while (p < stop && body.charCodeAt(p) === SPACE) p++;
@@ -372,10 +387,17 @@ class IlpReader {
     return row;
   }
 
-  /** Remembers a tag section just read (its `k` tags are the first of `expected` and `values`). */
-  private remember(text: string, table: TableInfo, k: number): void {
-    if (this.sections.size >= MAX_TAG_SECTIONS) this.sections.clear();
-    this.sections.set(ownCopy(text), { table, columns: table.expected.slice(0, k) as ColumnInfo[], values: this.values.slice(0, k) as string[] });
+  /** Remembers a tag section just read (its `k` tags are the first of `expected` and `values`), as the one after `previous`. */
+  private remember(text: string, table: TableInfo, k: number, previous: TagSection | undefined): TagSection {
+    if (this.sections.size >= MAX_TAG_SECTIONS) {
+      // Unlinked too, so that no section still known leads to one forgotten.
+      for (const forgotten of this.sections.values()) forgotten.next = undefined;
+      this.sections.clear();
+    }
+    const section: TagSection = { text: ownCopy(text), table, columns: table.expected.slice(0, k) as ColumnInfo[], values: this.values.slice(0, k) as string[], next: undefined };
+    this.sections.set(section.text, section);
+    if (previous !== undefined) previous.next = section;
+    return section;
   }
 
   /** The table whose name starts the line (ends at a comma or space), if it is one line protocol writes. */
