@@ -1,4 +1,5 @@
-import { mkdtemp, readdir, rm, stat, truncate, writeFile, readFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { mkdtemp, readdir, readlink, rm, stat, truncate, writeFile, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encodeRecord, readRecordHeader, readRecordIlp } from './record-codec';
@@ -53,6 +54,25 @@ describe('SegmentLog on real files', () => {
     await Promise.all([first, ...more]);
     expect(log.commits).toBe(3);
     expect(await readAll(log)).toHaveLength(71);
+    await log.close();
+  });
+
+  // Durability rests on the flag (no fdatasync follows the write where it exists): what the kernel holds for every segment the log writes.
+  (process.platform === 'linux' ? it : it.skip)('writes every segment with O_DSYNC, the first and those it rotates to', async () => {
+    const { log } = await SegmentLog.open(dir, 0, { segmentBytes: rec(0).length * 2 });
+    const flagsOfSegments = async () => {
+      const flags: number[] = [];
+      for (const fd of await readdir('/proc/self/fd')) {
+        const target = await readlink(`/proc/self/fd/${fd}`).catch(() => '');
+        if (target.startsWith(dir)) flags.push(parseInt(/^flags:\s+([0-7]+)/m.exec(await readFile(`/proc/self/fdinfo/${fd}`, 'utf8'))?.[1] ?? '0', 8));
+      }
+      return flags;
+    };
+    const dataSync = (flags: number[]) => flags.map((f) => (f & constants.O_DSYNC) === constants.O_DSYNC);
+    expect(dataSync(await flagsOfSegments())).toEqual([true]);
+    for (let i = 0; i < 5; i++) await log.append(rec(i));
+    expect(log.segmentCount).toBeGreaterThan(1);
+    expect(dataSync(await flagsOfSegments())).toEqual([true]);
     await log.close();
   });
 
