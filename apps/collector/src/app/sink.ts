@@ -12,6 +12,8 @@ export interface SinkHandle {
   ready(): { ok: true } | { ok: false; reason: string };
   /** The spool's numbers for `/health/ready`. */
   details(): { spool: SpoolStats };
+  /** A wait before taking more rows while shipping falls behind, or undefined (see `SpoolSink.keepUp`). */
+  keepUp(): Promise<void> | undefined;
 }
 
 /**
@@ -25,6 +27,11 @@ export async function createSink(config: CollectorConfig, metrics: CollectorMetr
   const oldestAge = new Gauge({ name: 'tradewatch_collector_spool_oldest_age_seconds', help: 'Age of the oldest row in the durable spool not yet accepted by QuestDB (0 when empty).', registers });
   const limit = new Gauge({ name: 'tradewatch_collector_spool_limit_bytes', help: 'Spool size at which ingest answers 503 (back-pressure).', registers });
   const deadLetters = new Gauge({ name: 'tradewatch_collector_spool_dead_letter_batches', help: 'Entries in the dead-letter file (rows refused by QuestDB for good, one entry each), earlier runs included.', registers });
+  const heldBack = new Counter({
+    name: 'tradewatch_collector_ingest_held_back_total',
+    help: 'Ingest requests held back (up to 2 s) because the spool fell more than 0.5 s behind shipping to QuestDB: the collector took rows faster than QuestDB did.',
+    registers,
+  });
   const deadLetterRows = new Counter({ name: 'tradewatch_collector_spool_dead_letter_rows_total', help: 'Rows moved to the dead-letter file, per table.', labelNames: ['table'], registers });
 
   const dir = resolve(config.spool.dir);
@@ -70,5 +77,10 @@ export async function createSink(config: CollectorConfig, metrics: CollectorMetr
       return s.full ? { ok: false, reason: `spool full: ${s.depthBytes} of ${s.maxBytes} bytes waiting for QuestDB` } : { ok: true };
     },
     details: () => ({ spool: update() }),
+    keepUp: () => {
+      const wait = sink.keepUp();
+      if (wait !== undefined) heldBack.inc();
+      return wait;
+    },
   };
 }

@@ -1,14 +1,14 @@
-import { Router, type Request, type RequestHandler } from 'express';
+import { Router, type Request, type RequestHandler, type Response } from 'express';
 import { ShuttingDownError, isMetricRoute, parseJsonBody } from '@tradewatch/collectors';
 import type { HttpAppDeps } from './deps';
 import { bodyBytes, readBody, route } from './routing';
 
 /**
- * Refuse while shutting down, then authenticate, then read the body (in that order, so an
- * unauthenticated client cannot make the service read a large body).
+ * Refuse while shutting down, then authenticate, then (while shipping falls behind) wait, then read
+ * the body (in that order, so an unauthenticated client cannot make the service read a large body).
  */
 export function ingestGate(deps: HttpAppDeps): RequestHandler {
-  return (req, res, next) => {
+  const check = (req: Request, res: Response) => {
     if (!deps.accepting()) {
       // The 503 closes its connection: a client's retry then opens a new one (to another
       // replica, behind a load balancer) instead of going out on one this server is about to
@@ -17,7 +17,17 @@ export function ingestGate(deps: HttpAppDeps): RequestHandler {
       throw new ShuttingDownError();
     }
     deps.auth.check(req.get('authorization'));
-    next();
+  };
+  return (req, res, next) => {
+    check(req, res);
+    // While shipping falls behind, the request waits before its body is read (clients slow to
+    // the rate QuestDB takes rows), then is checked again: shutdown may have begun meanwhile.
+    const wait = deps.sink.keepUp();
+    if (wait === undefined) return next();
+    return wait.then(() => {
+      check(req, res);
+      next();
+    });
   };
 }
 

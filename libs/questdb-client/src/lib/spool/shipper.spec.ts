@@ -66,9 +66,80 @@ describe('spool shipping with a fake sender', () => {
     events = [];
   });
   afterEach(() => rm(dir, { recursive: true, force: true }));
-  const open = (options: { maxRequestRows?: number; maxRequestBytes?: number; readBytes?: number; lingerMs?: number; lingerQuietMs?: number } = {}) =>
+  const open = (options: { maxRequestRows?: number; maxRequestBytes?: number; readBytes?: number; lingerMs?: number; lingerQuietMs?: number; keepUpMs?: number; keepUpMaxWaitMs?: number } = {}) =>
     SpoolSink.open({ dir, connection: { url: 'http://127.0.0.1:1' }, sender, backoff: { baseMs: 1, maxMs: 5 }, onEvent: (e) => events.push(e), ...options });
   const deadLetters = async () => (await readFile(join(dir, 'dead-letters.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as unknown);
+
+  describe('keepUp: callers held back while shipping falls behind', () => {
+    const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+    /** When `wait` settles, in ms from now, and how many requests QuestDB (the fake) had accepted by then. */
+    const settled = async (wait: Promise<void>) => {
+      const t0 = Date.now();
+      await wait;
+      return { ms: Date.now() - t0, accepted: sender.requests.length };
+    };
+
+    it('holds nobody while the oldest unshipped row is younger than keepUpMs, or nothing waits', async () => {
+      sender.holdMs = 300;
+      const sink = await open({ keepUpMs: 200, lingerMs: 0 });
+      expect(sink.keepUp()).toBeUndefined();
+      await sink.append('daemon_metrics', daemon('d1'));
+      expect(sink.keepUp()).toBeUndefined();
+      await expect(sink.drain(5_000)).resolves.toBe(true);
+      expect(sink.keepUp()).toBeUndefined();
+      await sink.close();
+    });
+
+    it('holds a caller once the oldest unshipped row is older than keepUpMs, until QuestDB took it', async () => {
+      sender.holdMs = 600;
+      const sink = await open({ keepUpMs: 200, keepUpMaxWaitMs: 5_000, lingerMs: 0 });
+      await sink.append('daemon_metrics', daemon('d1'));
+      await sleep(300);
+      const wait = sink.keepUp();
+      expect(wait).toBeInstanceOf(Promise);
+      const { ms, accepted } = await settled(wait as Promise<void>);
+      expect(accepted).toBe(1);
+      expect(ms).toBeGreaterThan(100);
+      expect(ms).toBeLessThan(2_000);
+      expect(sink.keepUp()).toBeUndefined();
+      await sink.close();
+    });
+
+    it('holds a caller keepUpMaxWaitMs at most', async () => {
+      sender.holdMs = 1_500;
+      const sink = await open({ keepUpMs: 100, keepUpMaxWaitMs: 300, lingerMs: 0 });
+      await sink.append('daemon_metrics', daemon('d1'));
+      await sleep(200);
+      const { ms, accepted } = await settled(sink.keepUp() as Promise<void>);
+      expect(accepted).toBe(0);
+      expect(ms).toBeGreaterThanOrEqual(250);
+      expect(ms).toBeLessThan(1_000);
+      await sink.close();
+    });
+
+    it('holds nobody while QuestDB fails: holding the rows through an outage is what the spool is for', async () => {
+      sender.down = true;
+      const sink = await open({ keepUpMs: 100, keepUpMaxWaitMs: 60_000, lingerMs: 0 });
+      await sink.append('daemon_metrics', daemon('d1'));
+      await sleep(250);
+      expect(sender.attempts).toBeGreaterThan(0);
+      expect(sink.keepUp()).toBeUndefined();
+      await sink.close();
+    });
+
+    it('lets held callers go when the spool closes', async () => {
+      sender.holdMs = 1_500;
+      const sink = await open({ keepUpMs: 100, keepUpMaxWaitMs: 60_000, lingerMs: 0 });
+      await sink.append('daemon_metrics', daemon('d1'));
+      await sleep(250);
+      const wait = sink.keepUp();
+      expect(wait).toBeInstanceOf(Promise);
+      const closing = sink.close();
+      const { ms } = await settled(wait as Promise<void>);
+      expect(ms).toBeLessThan(500);
+      await closing;
+    });
+  });
 
   it('coalesces the appends of each table into one request, each table in spool order', async () => {
     const sink = await open();

@@ -37,6 +37,10 @@ export interface SpoolSinkOptions {
   lingerQuietMs?: number;
   /** Wait between shipping attempts while QuestDB fails (default 100 ms doubling to 10 s, with jitter). */
   backoff?: { baseMs: number; maxMs: number };
+  /** `keepUp` holds callers back once the oldest unshipped row is older than this while QuestDB takes rows (default 500 ms). */
+  keepUpMs?: number;
+  /** The longest `keepUp` holds one caller back (default 2,000 ms). */
+  keepUpMaxWaitMs?: number;
   /** Log lines and metrics; see `SpoolEvent`. */
   onEvent?: SpoolEventListener;
   /** Replaces the ILP sender (tests of the shipping logic only). */
@@ -70,6 +74,10 @@ const MiB = 1024 * 1024;
 export const DEFAULT_LINGER_MS = 250;
 /** See `ShipperOptions.lingerQuietMs`: longer than the gaps between a loaded collector's appends (a few ms), short against the linger. */
 export const DEFAULT_LINGER_QUIET_MS = 50;
+/** See `SpoolSinkOptions.keepUpMs`: twice the linger, half the 1 s within which acknowledged rows should be in QuestDB. */
+export const DEFAULT_KEEP_UP_MS = 500;
+/** How often held-back callers look whether shipping caught up. */
+const KEEP_UP_POLL_MS = 10;
 
 /**
  * The durable `RowSink`: `append` resolves once the rows are fsync'd in the local spool; a
@@ -84,6 +92,9 @@ export class SpoolSink implements RowSink {
   private readonly encoders = new Map<TableName, BytesEncoder>();
   /** Buffers of settled appends, for the next ones to encode into. */
   private readonly recordBuffers = new BufferPool();
+  /** Callers `keepUp` holds back, and until when at most (epoch ms). */
+  private held: { resolve: () => void; until: number }[] = [];
+  private heldTimer: NodeJS.Timeout | undefined;
 
   private constructor(
     private readonly log: SegmentLog,
@@ -92,6 +103,7 @@ export class SpoolSink implements RowSink {
     private readonly lock: SpoolLock,
     private readonly sender: TableBatchSender & { close(): Promise<void> },
     private readonly maxBytes: number,
+    private readonly keepUpLimits: { ms: number; maxWaitMs: number },
   ) {}
 
   static async open(options: SpoolSinkOptions): Promise<SpoolSink> {
@@ -139,7 +151,8 @@ export class SpoolSink implements RowSink {
       };
       const shipper = new Shipper(log, checkpoint, deadLetters, sender, { committed: start, rows: report.rows, oldestAppendedAtMs: report.oldestAppendedAtMs }, shipperOptions, emit);
       shipper.start();
-      return new SpoolSink(log, shipper, deadLetters, lock, sender, maxBytes);
+      const keepUp = { ms: options.keepUpMs ?? DEFAULT_KEEP_UP_MS, maxWaitMs: options.keepUpMaxWaitMs ?? 2_000 };
+      return new SpoolSink(log, shipper, deadLetters, lock, sender, maxBytes, keepUp);
     } catch (error) {
       await lock.release();
       throw error;
@@ -195,6 +208,45 @@ export class SpoolSink implements RowSink {
     });
   }
 
+  /**
+   * A wait for shipping to catch up, or undefined when it keeps up. Shipping falls behind when
+   * rows are acknowledged faster than QuestDB takes them (the collector's one thread shares its
+   * time between both): the spool would then grow for as long as the load lasts, and acknowledged
+   * rows reach QuestDB ever later. So while the oldest unshipped row is older than `keepUpMs` and
+   * QuestDB takes rows, a caller about to append waits until it is not (at most `keepUpMaxWaitMs`):
+   * clients are slowed to the rate rows are shipped. While QuestDB fails nobody waits: holding rows
+   * through an outage is what the spool is for.
+   */
+  keepUp(): Promise<void> | undefined {
+    if (!this.behind()) return undefined;
+    return new Promise<void>((resolve) => {
+      this.held.push({ resolve, until: Date.now() + this.keepUpLimits.maxWaitMs });
+      this.heldTimer ??= setInterval(() => this.releaseHeld(), KEEP_UP_POLL_MS).unref();
+    });
+  }
+
+  private behind(): boolean {
+    const { oldestAppendedAtMs, failing } = this.shipper;
+    if (this.closed || failing !== undefined || oldestAppendedAtMs === undefined || this.depthBytes === 0) return false;
+    return Date.now() - oldestAppendedAtMs > this.keepUpLimits.ms;
+  }
+
+  /** Lets held callers go: all once shipping caught up (or the spool closes), else those that waited their longest. */
+  private releaseHeld(): void {
+    const now = Date.now();
+    const all = !this.behind();
+    const still: typeof this.held = [];
+    for (const h of this.held) {
+      if (all || now >= h.until) h.resolve();
+      else still.push(h);
+    }
+    this.held = still;
+    if (still.length === 0) {
+      clearInterval(this.heldTimer);
+      this.heldTimer = undefined;
+    }
+  }
+
   /** Ships everything appended so far; resolves true once QuestDB has all of it, false at the timeout. */
   async drain(timeoutMs: number): Promise<boolean> {
     const deadline = Date.now() + timeoutMs;
@@ -211,6 +263,7 @@ export class SpoolSink implements RowSink {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.releaseHeld();
     await this.log.close();
     await this.shipper.stop();
     await this.sender.close();
