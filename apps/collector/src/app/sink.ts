@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import type { Logger } from 'pino';
 import { Counter, Gauge } from 'prom-client';
-import { SpoolSink, type RowSink, type SpoolStats } from '@tradewatch/questdb-client';
+import { DEFAULT_KEEP_UP_MAX_WAIT_MS, DEFAULT_KEEP_UP_MS, SpoolSink, type RowSink, type SpoolStats } from '@tradewatch/questdb-client';
 import type { CollectorMetrics } from '@tradewatch/collectors';
 import type { TableName } from '@tradewatch/models';
 import type { CollectorConfig } from './config';
@@ -29,7 +29,7 @@ export async function createSink(config: CollectorConfig, metrics: CollectorMetr
   const deadLetters = new Gauge({ name: 'tradewatch_collector_spool_dead_letter_batches', help: 'Entries in the dead-letter file (rows refused by QuestDB for good, one entry each), earlier runs included.', registers });
   const heldBack = new Counter({
     name: 'tradewatch_collector_ingest_held_back_total',
-    help: 'Ingest requests held back (up to 2 s) because the spool fell more than 0.5 s behind shipping to QuestDB: the collector took rows faster than QuestDB did.',
+    help: `Ingest requests held back (up to ${DEFAULT_KEEP_UP_MAX_WAIT_MS / 1000} s) because the spool fell more than ${DEFAULT_KEEP_UP_MS / 1000} s behind shipping to QuestDB: the collector took rows faster than QuestDB did.`,
     registers,
   });
   const deadLetterRows = new Counter({ name: 'tradewatch_collector_spool_dead_letter_rows_total', help: 'Rows moved to the dead-letter file, per table.', labelNames: ['table'], registers });

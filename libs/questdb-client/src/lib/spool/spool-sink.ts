@@ -76,6 +76,8 @@ export const DEFAULT_LINGER_MS = 250;
 export const DEFAULT_LINGER_QUIET_MS = 50;
 /** See `SpoolSinkOptions.keepUpMs`: twice the linger, half the 1 s within which acknowledged rows should be in QuestDB. */
 export const DEFAULT_KEEP_UP_MS = 500;
+/** See `SpoolSinkOptions.keepUpMaxWaitMs`: well inside the reporters' 10 s request timeout. */
+export const DEFAULT_KEEP_UP_MAX_WAIT_MS = 2_000;
 /** How often held-back callers look whether shipping caught up. */
 const KEEP_UP_POLL_MS = 10;
 
@@ -151,7 +153,7 @@ export class SpoolSink implements RowSink {
       };
       const shipper = new Shipper(log, checkpoint, deadLetters, sender, { committed: start, rows: report.rows, oldestAppendedAtMs: report.oldestAppendedAtMs }, shipperOptions, emit);
       shipper.start();
-      const keepUp = { ms: options.keepUpMs ?? DEFAULT_KEEP_UP_MS, maxWaitMs: options.keepUpMaxWaitMs ?? 2_000 };
+      const keepUp = { ms: options.keepUpMs ?? DEFAULT_KEEP_UP_MS, maxWaitMs: options.keepUpMaxWaitMs ?? DEFAULT_KEEP_UP_MAX_WAIT_MS };
       return new SpoolSink(log, shipper, deadLetters, lock, sender, maxBytes, keepUp);
     } catch (error) {
       await lock.release();
