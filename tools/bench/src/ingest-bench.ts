@@ -44,6 +44,8 @@ export interface IngestResult {
   /** Rows acknowledged in the measured window. */
   ackedRows: number;
   rowsPerSecond: number;
+  /** Request body bytes per acknowledged row in the measured window (what the route had to read per row). */
+  bodyBytesPerRow: number;
   /** Rows/s of each 5 s part of the measured window. */
   windowRowsPerSecond: number[];
   ackP50Ms: number;
@@ -93,6 +95,7 @@ export async function benchIngest(o: IngestOptions): Promise<IngestResult> {
   const failures: Record<string, number> = {};
   const failureSamples: Record<string, string> = {};
   let ackedRows = 0;
+  let ackedBytes = 0;
   let requests = 0;
   let totalAcked = 0;
   let collectorMon: ProcessMonitor | undefined;
@@ -149,6 +152,7 @@ export async function benchIngest(o: IngestOptions): Promise<IngestResult> {
       }
       latencies.push(t1 - t0);
       ackedRows += bodies.rowsPerBody;
+      ackedBytes += body.length;
       windows[Math.min(windows.length - 1, Math.floor((t1 - measureFrom) / WINDOW_MS))] += bodies.rowsPerBody;
     }
   }
@@ -188,6 +192,7 @@ export async function benchIngest(o: IngestOptions): Promise<IngestResult> {
     seconds: o.durationSeconds,
     ackedRows,
     rowsPerSecond: ackedRows / o.durationSeconds,
+    bodyBytesPerRow: ackedRows > 0 ? ackedBytes / ackedRows : Number.NaN,
     windowRowsPerSecond: windows.map((n) => n / (WINDOW_MS / 1000)).slice(0, Math.floor(o.durationSeconds / (WINDOW_MS / 1000))),
     ackP50Ms: percentile(latencies, 50),
     ackP99Ms: percentile(latencies, 99),

@@ -3,7 +3,7 @@ import { renderReport, type BenchReport } from './report';
 import { ingestRuns } from './rounds';
 
 /** A made-up ingest result (no run): `rowsPerSecond` over 10 s, every acknowledged row stored unless `stored` says otherwise. */
-function result(rowsPerSecond: number, o: { stored?: number; failures?: Record<string, number>; collector?: boolean } = {}): IngestResult {
+function result(rowsPerSecond: number, o: { stored?: number; failures?: Record<string, number>; collector?: boolean; bodyBytesPerRow?: number } = {}): IngestResult {
   const acked = rowsPerSecond * 10;
   const usage = { cpuPercent: 50, cpuSeconds: 5, peakRssBytes: 200e6, endRssBytes: 150e6, microsPerRow: 5 };
   return {
@@ -12,6 +12,7 @@ function result(rowsPerSecond: number, o: { stored?: number; failures?: Record<s
     seconds: 10,
     ackedRows: acked,
     rowsPerSecond,
+    bodyBytesPerRow: o.bodyBytesPerRow ?? 250,
     windowRowsPerSecond: [rowsPerSecond, rowsPerSecond],
     ackP50Ms: 40,
     ackP99Ms: 90,
@@ -45,7 +46,16 @@ const targetLine = (markdown: string) => markdown.split('\n').find((l) => l.star
 
 describe('bench report (made-up results): the daemon route', () => {
   it('is met at 90 % of the pipeline route or more, with every acknowledged row stored', () => {
-    expect(targetLine(report(result(95_000)))).toBe('| daemon route ≥ 90 % of the pipeline route (8 × 1,000 JSON) | 0.95× (95,000 vs 100,000 rows/s) | met |');
+    expect(targetLine(report(result(95_000)))).toBe(
+      '| daemon route ≥ 90 % of the pipeline route (8 × 1,000 JSON) | 0.95× (95,000 vs 100,000 rows/s; rows of 250 vs 250 bytes of JSON, 0.95× per byte) | met |',
+    );
+  });
+
+  it('gives the rate per byte of request body beside the rate per row: the routes\' rows differ in size', () => {
+    // 75,000 rows/s of 300-byte rows against 100,000 of 250: 0.75× per row, 0.90× per byte.
+    expect(targetLine(report(result(75_000, { bodyBytesPerRow: 300 })))).toBe(
+      '| daemon route ≥ 90 % of the pipeline route (8 × 1,000 JSON) | 0.75× (75,000 vs 100,000 rows/s; rows of 300 vs 250 bytes of JSON, 0.90× per byte) | **not met** |',
+    );
   });
 
   it('is not met below 90 %, with refused requests, or with acknowledged rows missing', () => {
@@ -73,7 +83,7 @@ describe('bench report (made-up results): the daemon route', () => {
 describe('bench report (made-up results): rounds', () => {
   it('quotes the median round of each target, lists every round, and takes the ratio between median runs', () => {
     const markdown = report([result(96_000), result(80_000), result(99_000)], [result(100_000), result(120_000), result(90_000)]);
-    expect(targetLine(markdown)).toBe('| daemon route ≥ 90 % of the pipeline route (8 × 1,000 JSON) | 0.96× (96,000 vs 100,000 rows/s) | met |');
+    expect(targetLine(markdown)).toMatch(/^\| daemon route ≥ 90 % of the pipeline route \(8 × 1,000 JSON\) \| 0\.96× \(96,000 vs 100,000 rows\/s; .*\) \| met \|$/);
     const daemonRow = markdown.split('\n').find((l) => l.startsWith('| 8 × 1,000, **collector daemon route**'));
     expect(daemonRow).toContain('| 96,000 | 96,000, 80,000, 99,000 | 0.19× |');
   });
