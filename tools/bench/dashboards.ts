@@ -18,6 +18,7 @@ import { TABLE_NAMES } from '@tradewatch/models';
 import { MetricsClient, waitForRollups } from '@tradewatch/questdb-client';
 import { DASHBOARDS, dashboardQueries, demoUniverse, runQuery, seedDemoData, variableOptions, type Selection } from '@tradewatch/grafana';
 import { findFreePorts, startQuestDb, type QuestDbHandle } from '@tradewatch/questdb-launcher';
+import { DASHBOARD_TARGET_DAYS } from './src/args';
 import { formatMs as fmt, median } from './src/stats';
 
 const DAY_MS = 86_400_000;
@@ -99,7 +100,7 @@ export async function benchDashboards(client: MetricsClient, options: DashboardB
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
-      days: { type: 'string', default: '30' },
+      days: { type: 'string', default: String(DASHBOARD_TARGET_DAYS) },
       runs: { type: 'string', default: '5' },
       reuse: { type: 'boolean', default: false },
       'data-dir': { type: 'string', default: '.data/bench-dashboards' },

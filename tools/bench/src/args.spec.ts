@@ -2,7 +2,7 @@ import { parseBenchArgs } from './args';
 
 describe('parseBenchArgs', () => {
   it('defaults to the full run written to docs/benchmarks.md', () => {
-    expect(parseBenchArgs([])).toMatchObject({ sections: ['writer', 'http', 'dashboards'], rows: 200_000, rounds: 3, httpRounds: 3, durationSeconds: 15, days: 7, out: 'docs/benchmarks.md', quick: false });
+    expect(parseBenchArgs([])).toMatchObject({ sections: ['writer', 'http', 'dashboards'], rows: 200_000, rounds: 3, httpRounds: 3, durationSeconds: 15, days: 30, out: 'docs/benchmarks.md', quick: false });
   });
 
   it('--quick shrinks every size and writes nothing unless --out is given', () => {

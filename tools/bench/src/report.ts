@@ -1,5 +1,5 @@
 import type { DashboardBenchResult } from '../dashboards';
-import type { Load } from './args';
+import { DASHBOARD_TARGET_DAYS, type Load } from './args';
 import type { DisconnectResult } from './disconnect';
 import type { IngestResult } from './ingest-bench';
 import { ingestRuns, type IngestRuns } from './rounds';
@@ -118,7 +118,9 @@ function targets(r: BenchReport): string[] {
   }
   if (r.dashboards) {
     const slowest = Math.max(...Object.values(r.dashboards.longestRangeMs));
-    lines.push(`| every query of a dashboard over ${r.dashboards.days} d together < 1 s | slowest dashboard ${formatMs(slowest)} | ${verdict(slowest < 1_000)} |`);
+    // The target is over 30 days of data: a shorter run (--days, --quick) shows its figure but cannot meet it.
+    const shown = r.dashboards.days >= DASHBOARD_TARGET_DAYS ? verdict(slowest < 1_000) : `not measured (${r.dashboards.days} d of data)`;
+    lines.push(`| every query of a dashboard over ${DASHBOARD_TARGET_DAYS} d together < 1 s | slowest dashboard ${formatMs(slowest)} over ${r.dashboards.days} d | ${shown} |`);
   }
   return lines;
 }
