@@ -69,8 +69,18 @@ const timestampSchema = (o: ValidationOptions, context: ColumnContext | undefine
 };
 
 const SAFE = { min: 0, max: Number.MAX_SAFE_INTEGER };
-const count = () =>
-  z.number().int('must be an integer').min(0, 'must be >= 0').max(Number.MAX_SAFE_INTEGER);
+
+/**
+ * An integer from `min` that a JSON number carries exactly (QuestDB LONG): one reason per refused
+ * value, the checks stopping at the first that fails (1e30 is too big, not "not an integer").
+ */
+export const wholeNumber = (min: 0 | 1) =>
+  z
+    .number()
+    .min(min, { error: `must be >= ${min}`, abort: true })
+    .max(Number.MAX_SAFE_INTEGER, { error: `must be at most ${Number.MAX_SAFE_INTEGER} (2^53 - 1: a larger JSON number loses digits)`, abort: true })
+    .int('must be an integer');
+const count = () => wholeNumber(0);
 
 /** Column builders: each returns the QuestDB type together with its validation. */
 export const col = {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ValidationError, type FieldIssue } from './errors';
 import { TABLES } from './registry';
+import { wholeNumber } from './columns';
 import { compiledFor, withCompiled } from './compiled-validator';
 import { perOptions } from './per-options';
 import { toFieldIssues } from './validate';
@@ -18,7 +19,7 @@ const timestamp = (o: ValidationOptions, table: 'pipeline_metrics' | 'trading_me
 const exchange = (o: ValidationOptions) => cols.exchange.zod(o);
 /** The limits of an event timestamp feeding `table`, for the compiled validator (as `timestamp` gives zod). */
 const limits = (o: ValidationOptions, table: 'pipeline_metrics' | 'trading_metrics') => ({ options: o, retentionDays: TABLES[table].retentionDays, table });
-const count = () => z.number().int('must be an integer').min(0, 'must be >= 0').max(Number.MAX_SAFE_INTEGER);
+const count = () => wholeNumber(0);
 const positive = () => z.number().positive('must be > 0').max(Number.MAX_VALUE);
 
 /** `POST /v1/events/fetch`: one fetch of one data type for one symbol by a pipeline daemon. */

@@ -21,6 +21,7 @@ function issuesOf(table: Parameters<typeof validateRows>[0], row: unknown, opts 
 const daemon = { timestamp: ts(), host: 'fetcher-1', env: 'prod', running: true };
 const exchange = { timestamp: ts(), exchange: 'binance', host: 'fetcher-1', env: 'prod', connected: true };
 const pipeline = { timestamp: ts(), exchange: 'okx', symbol: 'BTC/USDT:USDT', data_type: 'oi', host: 'h', env: 'dev', gap_detected: false };
+const apiCalls = { timestamp: ts(), exchange: 'okx', method: 'fetchOpenInterest', outcome: 'ok', host: 'h', env: 'dev', calls: 3 };
 const trading = { timestamp: ts(), strategy: 's1', symbol: 'ETH/USDT', venue: 'bybit', env: 'staging' };
 
 describe('validateRows (docs/product.md §3 rules)', () => {
@@ -67,6 +68,17 @@ describe('validateRows (docs/product.md §3 rules)', () => {
     expect(issuesOf('daemon_metrics', { ...daemon, error_count: 1.5 })).toEqual(['error_count: must be an integer']);
     expect(issuesOf('daemon_metrics', { ...daemon, memory_rss_bytes: '12' })).toEqual([expect.stringMatching(/^memory_rss_bytes: .*number/)]);
     expect(issuesOf('pipeline_metrics', { ...pipeline, bytes_written: -5 })).toEqual(['bytes_written: must be >= 0']);
+  });
+
+  it('gives one reason per refused integer: the first check that fails', () => {
+    const tooBig = 'must be at most 9007199254740991 (2^53 - 1: a larger JSON number loses digits)';
+    expect(issuesOf('daemon_metrics', { ...daemon, parquet_bytes: 1e30 })).toEqual([`parquet_bytes: ${tooBig}`]);
+    expect(issuesOf('daemon_metrics', { ...daemon, parquet_bytes: Number.MAX_SAFE_INTEGER + 2 })).toEqual([`parquet_bytes: ${tooBig}`]);
+    expect(issuesOf('daemon_metrics', { ...daemon, parquet_bytes: Number.MAX_SAFE_INTEGER })).toEqual([]);
+    expect(issuesOf('daemon_metrics', { ...daemon, fetch_count: -1e30 })).toEqual(['fetch_count: must be >= 0']);
+    expect(issuesOf('daemon_metrics', { ...daemon, fetch_count: -0.5 })).toEqual(['fetch_count: must be >= 0']);
+    expect(issuesOf('exchange_api_calls', { ...apiCalls, calls: 0 })).toEqual(['calls: must be >= 1']);
+    expect(issuesOf('exchange_api_calls', { ...apiCalls, calls: 1e30 })).toEqual([`calls: ${tooBig}`]);
   });
 
   it('keeps latency_ms within 0..10000', () => {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { API_CALL_OUTCOMES, API_METHOD_PATTERN } from '../api-outcomes';
-import { col } from '../columns';
+import { col, wholeNumber } from '../columns';
 import { defineTable } from '../table';
 
 /** Exchange API calls (REST and WebSocket `watch*`) per interval, method and outcome, from the CCXT instrumentation. */
@@ -18,7 +18,7 @@ export const exchangeApiCalls = defineTable({
     outcome: { type: 'SYMBOL' as const, capacity: 256, zod: () => z.enum(API_CALL_OUTCOMES) },
     host: col.host(),
     env: col.env(),
-    calls: { type: 'LONG' as const, zod: () => z.number().int('must be an integer').min(1, 'must be >= 1').max(Number.MAX_SAFE_INTEGER) },
+    calls: { type: 'LONG' as const, zod: () => wholeNumber(1) },
     latency_ms_avg: col.latencyMs(),
     latency_ms_max: col.latencyMs(),
   },
