@@ -78,6 +78,13 @@ describe('spool shipping with a fake sender', () => {
       await wait;
       return { ms: Date.now() - t0, accepted: sender.requests.length };
     };
+    /** A sink holding one row that has waited `ageMs` unshipped (the fake QuestDB slow or down, as the test set it). */
+    const behindBy = async (ageMs: number, options: Parameters<typeof open>[0]) => {
+      const sink = await open({ lingerMs: 0, ...options });
+      await sink.append('daemon_metrics', daemon('d1'));
+      await sleep(ageMs);
+      return sink;
+    };
 
     it('holds nobody while the oldest unshipped row is younger than keepUpMs, or nothing waits', async () => {
       sender.holdMs = 300;
@@ -92,9 +99,7 @@ describe('spool shipping with a fake sender', () => {
 
     it('holds a caller once the oldest unshipped row is older than keepUpMs, until QuestDB took it', async () => {
       sender.holdMs = 600;
-      const sink = await open({ keepUpMs: 200, keepUpMaxWaitMs: 5_000, lingerMs: 0 });
-      await sink.append('daemon_metrics', daemon('d1'));
-      await sleep(300);
+      const sink = await behindBy(300, { keepUpMs: 200, keepUpMaxWaitMs: 5_000 });
       const wait = sink.keepUp();
       expect(wait).toBeInstanceOf(Promise);
       const { ms, accepted } = await settled(wait as Promise<void>);
@@ -107,9 +112,7 @@ describe('spool shipping with a fake sender', () => {
 
     it('holds a caller keepUpMaxWaitMs at most', async () => {
       sender.holdMs = 1_500;
-      const sink = await open({ keepUpMs: 100, keepUpMaxWaitMs: 300, lingerMs: 0 });
-      await sink.append('daemon_metrics', daemon('d1'));
-      await sleep(200);
+      const sink = await behindBy(200, { keepUpMs: 100, keepUpMaxWaitMs: 300 });
       const { ms, accepted } = await settled(sink.keepUp() as Promise<void>);
       expect(accepted).toBe(0);
       expect(ms).toBeGreaterThanOrEqual(250);
@@ -119,9 +122,7 @@ describe('spool shipping with a fake sender', () => {
 
     it('holds nobody while QuestDB fails: holding the rows through an outage is what the spool is for', async () => {
       sender.down = true;
-      const sink = await open({ keepUpMs: 100, keepUpMaxWaitMs: 60_000, lingerMs: 0 });
-      await sink.append('daemon_metrics', daemon('d1'));
-      await sleep(250);
+      const sink = await behindBy(250, { keepUpMs: 100, keepUpMaxWaitMs: 60_000 });
       expect(sender.attempts).toBeGreaterThan(0);
       expect(sink.keepUp()).toBeUndefined();
       await sink.close();
@@ -129,9 +130,7 @@ describe('spool shipping with a fake sender', () => {
 
     it('lets held callers go when the spool closes', async () => {
       sender.holdMs = 1_500;
-      const sink = await open({ keepUpMs: 100, keepUpMaxWaitMs: 60_000, lingerMs: 0 });
-      await sink.append('daemon_metrics', daemon('d1'));
-      await sleep(250);
+      const sink = await behindBy(250, { keepUpMs: 100, keepUpMaxWaitMs: 60_000 });
       const wait = sink.keepUp();
       expect(wait).toBeInstanceOf(Promise);
       const closing = sink.close();
